@@ -1,0 +1,280 @@
+/*
+ * check.c: --check asks the configured openssl binary which flags its cmp
+ * command takes (openssl cmp -help), then reviews every cmp_ key against
+ * that list, the files the config names, and the numbers it holds.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "runner.h"
+
+/* Flags whose value names files (a comma-separated list for certs). */
+static const char *const file_flags[] = {
+	"trusted", "untrusted", "srvcert", "cert", "key", "extracerts",
+	"own_trusted", "out_trusted", "tls_cert", "tls_key", "tls_extra",
+	"tls_trusted", "oldcert", "config", "reqin", "rspin"
+};
+
+/* Keys the tool reads itself that are not openssl flags. */
+static const char *const own_only[] = {
+	"cmp_openssl_bin", "cmp_tmp_dir", "cmp_ref_variable",
+	"cmp_secret_variable", "cmp_mapping"
+};
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+static int
+in_list(const char *s, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Edit distance, for "did you mean"; names are short. */
+size_t
+check_distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, prev[64], cur[64];
+
+	if (la >= 64 || lb >= 64)
+		return 64;
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur[j] = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < cur[j])
+				cur[j] = prev[j] + 1;
+			if (cur[j - 1] + 1 < cur[j])
+				cur[j] = cur[j - 1] + 1;
+		}
+		memcpy(prev, cur, sizeof(prev));
+	}
+	return prev[lb];
+}
+
+/* The " -name type  description" lines of openssl cmp -help. */
+static const char *
+help_entry(const char *help, const char *flag, char *type, size_t typesz)
+{
+	char		 needle[96];
+	const char	*p = help, *t;
+	size_t		 n;
+
+	snprintf(needle, sizeof(needle), "\n -%s ", flag);
+	if ((p = strstr(help, needle)) == NULL)
+		return NULL;
+	t = p + strlen(needle);
+	while (*t == ' ')
+		t++;
+	for (n = 0; t[n] != '\0' && !isspace((unsigned char)t[n]); n++)
+		;
+	snprintf(type, typesz, "%.*s", (int)n, t);
+	return p;
+}
+
+static const char *
+nearest_flag(const char *help, const char *flag, char *out, size_t sz)
+{
+	const char	*p;
+	char		 name[64];
+	size_t		 n, best = 3;
+
+	out[0] = '\0';
+	for (p = strstr(help, "\n -"); p != NULL; p = strstr(p + 1, "\n -")) {
+		for (n = 0; n < sizeof(name) - 1 && p[3 + n] != '\0' &&
+		    !isspace((unsigned char)p[3 + n]); n++)
+			name[n] = p[3 + n];
+		name[n] = '\0';
+		if (n > 0 && check_distance(flag, name) < best) {
+			best = check_distance(flag, name);
+			snprintf(out, sz, "%s", name);
+		}
+	}
+	return out[0] ? out : NULL;
+}
+
+static int
+check_files(const struct config *cfg, const struct ini_entry *e)
+{
+	char	*list = util_xstrdup(e->value), *item, *save = NULL, *p;
+	int	 bad = 0;
+
+	for (item = strtok_r(list, ",", &save); item != NULL;
+	    item = strtok_r(NULL, ",", &save)) {
+		while (isspace((unsigned char)*item))
+			item++;
+		for (p = item + strlen(item); p > item &&
+		    isspace((unsigned char)p[-1]); p--)
+			p[-1] = '\0';
+		if (strncmp(item, "file:", 5) == 0)
+			item += 5;
+		if (*item == '\0' || strstr(item, "://") != NULL)
+			continue;
+		if (access(item, R_OK) != 0) {
+			msg_err("%s:%lu: %s: cannot read %s", cfg->path,
+			    e->line, e->key, item);
+			bad = 1;
+		}
+	}
+	free(list);
+	return bad;
+}
+
+static int
+is_number(const char *s, int allow_negative)
+{
+	if (allow_negative && *s == '-')
+		s++;
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static int
+check_source(const struct config *cfg, const struct ini_entry *e)
+{
+	if (strncmp(e->value, "env:", 4) == 0 && getenv(e->value + 4) == NULL) {
+		msg_err("%s:%lu: %s: environment variable %s is not set",
+		    cfg->path, e->line, e->key, e->value + 4);
+		return 1;
+	}
+	if (strncmp(e->value, "file:", 5) == 0 &&
+	    access(e->value + 5, R_OK) != 0) {
+		msg_err("%s:%lu: %s: cannot read %s", cfg->path, e->line,
+		    e->key, e->value + 5);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+check_own(const struct config *cfg, const struct ini_entry *e)
+{
+	if (strstr(e->key, "_variable") != NULL && getenv(e->value) == NULL) {
+		msg_err("%s:%lu: %s: environment variable %s is not set",
+		    cfg->path, e->line, e->key, e->value);
+		return 1;
+	}
+	if (strcmp(e->key, "cmp_mapping") == 0 &&
+	    strcmp(e->value, "csr") != 0 && strcmp(e->value, "fields") != 0) {
+		msg_err("%s:%lu: cmp_mapping must be csr or fields", cfg->path,
+		    e->line);
+		return 1;
+	}
+	return 0;
+}
+
+/* One key: 1 when it has a problem (already reported). */
+static int
+check_key(const struct config *cfg, const char *help,
+    const struct ini_entry *e)
+{
+	const char	*flag = e->key + 4;
+	char		 type[32], near[64];
+
+	if (config_key_kind(e->key) == KEY_RESERVED) {
+		msg_err("%s:%lu: %s is set by cmpenroll itself and cannot be "
+		    "configured", cfg->path, e->line, e->key);
+		return 1;
+	}
+	if (in_list(e->key, own_only, NITEMS(own_only)))
+		return check_own(cfg, e);
+	if (help_entry(help, flag, type, sizeof(type)) == NULL) {
+		if (nearest_flag(help, flag, near, sizeof(near)) != NULL)
+			msg_err("%s:%lu: %s: openssl cmp has no flag -%s; did "
+			    "you mean cmp_%s?", cfg->path, e->line, e->key,
+			    flag, near);
+		else
+			msg_err("%s:%lu: %s: openssl cmp has no flag -%s",
+			    cfg->path, e->line, e->key, flag);
+		return 1;
+	}
+	if (strcasecmp(e->value, "True") == 0 ||
+	    strcasecmp(e->value, "False") == 0)
+		return 0;
+	if ((strcmp(type, "nonneg") == 0 || strcmp(type, "+int") == 0 ||
+	    strcmp(type, "int") == 0) &&
+	    !is_number(e->value, strcmp(type, "int") == 0)) {
+		msg_err("%s:%lu: %s: %s is not a number", cfg->path, e->line,
+		    e->key, e->value);
+		return 1;
+	}
+	if (in_list(flag, file_flags, NITEMS(file_flags)))
+		return check_files(cfg, e);
+	if (config_key_kind(e->key) == KEY_SECRET ||
+	    strcmp(e->key, "cmp_secret") == 0)
+		return check_source(cfg, e);
+	return 0;
+}
+
+/* What openssl cmp -help prints, or NULL (reported). */
+static char *
+fetch_help(const struct config *cfg)
+{
+	struct command		c;
+	struct run_result	r;
+	struct arg		argv[3];
+	char			*help = NULL;
+
+	memset(&c, 0, sizeof(c));
+	argv[0].s = (char *)cfg->openssl_bin;
+	argv[1].s = "cmp";
+	argv[2].s = "-help";
+	argv[0].secret = argv[1].secret = argv[2].secret = 0;
+	c.argv = argv;
+	c.argc = 3;
+	if (runner_run(&c, 0, &r) == 0 && r.output.len > 0 &&
+	    strstr((char *)r.output.data, "\n -cmd ") != NULL) {
+		help = util_xcalloc(1, r.output.len + 2);
+		help[0] = '\n';
+		memcpy(help + 1, r.output.data, r.output.len);
+	} else
+		msg_err("%s cmp -help lists no flags: is cmp_openssl_bin an "
+		    "OpenSSL 3 binary?", cfg->openssl_bin);
+	runner_result_free(&r);
+	return help;
+}
+
+int
+check_run(const struct config *cfg, const struct options *opt,
+    const char *csr_path)
+{
+	const struct ini_entry	**items;
+	struct csr		  csr;
+	char			 *help;
+	size_t			  i, n;
+	int			  problems = 0, rc = 0;
+
+	(void)opt;
+	if ((help = fetch_help(cfg)) == NULL)
+		return EX_CONFIG;
+	n = ini_items(cfg->ini, cfg->section, &items);
+	for (i = 0; i < n; i++)
+		if (strncmp(items[i]->key, "cmp_", 4) == 0)
+			problems += check_key(cfg, help, items[i]);
+	free(items);
+	free(help);
+	memset(&csr, 0, sizeof(csr));
+	if (csr_path != NULL && (rc = csr_load(csr_path, &csr)) != 0)
+		rc = EX_DATAERR;
+	csr_free(&csr);
+	if (problems > 0)
+		return EX_CONFIG;
+	if (rc == 0)
+		msg_info("%s [%s]: no problems found", cfg->path,
+		    cfg->section);
+	return rc;
+}

@@ -1,0 +1,13 @@
+/*
+ * check.h: --check, a config (and CSR) review that sends nothing and
+ * lists every problem it finds, one line each.
+ */
+#ifndef CMPENROLL_CHECK_H
+#define CMPENROLL_CHECK_H
+
+#include "config.h"
+
+int	check_run(const struct config *, const struct options *, const char *);
+size_t	check_distance(const char *, const char *);
+
+#endif

@@ -1,0 +1,518 @@
+/*
+ * cmpenroll: enroll a certificate from a CMP CA by running openssl cmp.
+ * main() reads as the pipeline: options, config, CSR, command, run,
+ * collect, print.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "chain.h"
+#include "check.h"
+#include "config.h"
+#include "csr.h"
+#include "output.h"
+#include "runner.h"
+#include "util.h"
+
+#define VERSION		"1.0.0"
+#define DEFAULT_CONFIG	"/etc/cmpenroll/cmpenroll.ini"
+#define DEFAULT_SECTION	"CAhandler"
+
+struct cli {
+	struct options	 opt;
+	const char	*csr_path;
+	const char	*out, *cert_out, *chain_out;
+	long		 renew_within;	/* -1: not asked */
+	int		 dry_run, check, json;
+};
+
+enum {
+	OPT_MAPPING = 256, OPT_CMD, OPT_OLDCERT, OPT_KEY, OPT_REVOKE,
+	OPT_REASON, OPT_CERT_OUT, OPT_CHAIN_OUT, OPT_RENEW, OPT_CHECK,
+	OPT_JSON
+};
+
+static const struct option long_options[] = {
+	{ "config",	  required_argument, NULL, 'c' },
+	{ "section",	  required_argument, NULL, 's' },
+	{ "mapping",	  required_argument, NULL, OPT_MAPPING },
+	{ "cmd",	  required_argument, NULL, OPT_CMD },
+	{ "oldcert",	  required_argument, NULL, OPT_OLDCERT },
+	{ "key",	  required_argument, NULL, OPT_KEY },
+	{ "revoke",	  required_argument, NULL, OPT_REVOKE },
+	{ "reason",	  required_argument, NULL, OPT_REASON },
+	{ "timeout",	  required_argument, NULL, 't' },
+	{ "out",	  required_argument, NULL, 'o' },
+	{ "cert-out",	  required_argument, NULL, OPT_CERT_OUT },
+	{ "chain-out",	  required_argument, NULL, OPT_CHAIN_OUT },
+	{ "renew-within", required_argument, NULL, OPT_RENEW },
+	{ "dry-run",	  no_argument,	     NULL, 'n' },
+	{ "check",	  no_argument,	     NULL, OPT_CHECK },
+	{ "json",	  no_argument,	     NULL, OPT_JSON },
+	{ "verbose",	  no_argument,	     NULL, 'v' },
+	{ "quiet",	  no_argument,	     NULL, 'q' },
+	{ "help",	  no_argument,	     NULL, 'h' },
+	{ "version",	  no_argument,	     NULL, 'V' },
+	{ NULL,		  0,		     NULL, 0 }
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: cmpenroll [-nqvV] [-c file] [-s section] [-t seconds] "
+	    "[--mapping csr|fields]\n"
+	    "                 [--cmd ir|cr|p10cr|kur] [--oldcert file] "
+	    "[--key file]\n"
+	    "                 [-o file] [--cert-out file] [--chain-out file] "
+	    "[--renew-within days]\n"
+	    "                 [--json] [--check] csr\n"
+	    "       cmpenroll [options] --revoke cert [--reason reason]\n");
+}
+
+static int
+bad_usage(const char *why, const char *arg)
+{
+	msg_err("%s%s%s; see cmpenroll --help", why, arg ? ": " : "",
+	    arg ? arg : "");
+	return EX_USAGE;
+}
+
+static int
+parse_number(const char *s, long max, long *out)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || n < 0 || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+parse_option(struct cli *cli, int ch, const char *arg)
+{
+	long n;
+
+	switch (ch) {
+	case 'c': cli->opt.config_path = arg; break;
+	case 's': cli->opt.section = arg; break;
+	case OPT_MAPPING: cli->opt.mapping = arg; break;
+	case OPT_CMD:
+		if (strcmp(arg, "ir") && strcmp(arg, "cr") &&
+		    strcmp(arg, "p10cr") && strcmp(arg, "kur"))
+			return bad_usage("--cmd takes ir, cr, p10cr or kur",
+			    arg);
+		cli->opt.cmd = arg;
+		break;
+	case OPT_OLDCERT: cli->opt.oldcert = arg; break;
+	case OPT_KEY: cli->opt.key = arg; break;
+	case OPT_REVOKE: cli->opt.revoke = arg; break;
+	case OPT_REASON:
+		if ((cli->opt.revreason = config_reason_number(arg)) < 0)
+			return bad_usage("unknown revocation reason", arg);
+		break;
+	case 't':
+		if (parse_number(arg, 86400 * 365, &n) != 0 || n == 0)
+			return bad_usage("--timeout takes seconds", arg);
+		runner_set_deadline((unsigned int)n);
+		break;
+	case 'o': cli->out = arg; break;
+	case OPT_CERT_OUT: cli->cert_out = arg; break;
+	case OPT_CHAIN_OUT: cli->chain_out = arg; break;
+	case OPT_RENEW:
+		if (parse_number(arg, 100000, &cli->renew_within) != 0)
+			return bad_usage("--renew-within takes days", arg);
+		break;
+	case 'n': cli->dry_run = 1; break;
+	case OPT_CHECK: cli->check = 1; break;
+	case OPT_JSON: cli->json = 1; break;
+	case 'v': verbosity = verbosity < 0 ? 1 : verbosity + 1; break;
+	case 'q': verbosity = -1; break;
+	default: return bad_usage("unknown option", NULL);
+	}
+	return 0;
+}
+
+/* Options that make no sense together are refused before any work. */
+static int
+check_usage(struct cli *cli, int argc, char **argv)
+{
+	int nargs = argc - optind;
+
+	if (cli->opt.revoke != NULL ? nargs != 0 :
+	    nargs != 1 && !(cli->check && nargs == 0))
+		return bad_usage(cli->opt.revoke ? "--revoke takes no CSR" :
+		    "exactly one CSR file (or -) is needed", NULL);
+	cli->csr_path = nargs == 1 ? argv[optind] : NULL;
+	if (cli->opt.revreason >= 0 && cli->opt.revoke == NULL)
+		return bad_usage("--reason goes with --revoke", NULL);
+	if ((cli->opt.oldcert || cli->opt.key) &&
+	    (cli->opt.cmd == NULL || strcmp(cli->opt.cmd, "kur") != 0))
+		return bad_usage("--oldcert and --key go with --cmd kur",
+		    NULL);
+	if (cli->renew_within >= 0 && cli->out == NULL &&
+	    cli->cert_out == NULL)
+		return bad_usage("--renew-within needs -o or --cert-out", NULL);
+	if (cli->dry_run && cli->check)
+		return bad_usage("--dry-run and --check exclude each other",
+		    NULL);
+	if (cli->opt.revoke != NULL && (cli->out || cli->cert_out ||
+	    cli->chain_out || cli->renew_within >= 0))
+		return bad_usage("--revoke writes no certificate", NULL);
+	return 0;
+}
+
+static int
+parse_args(struct cli *cli, int argc, char **argv)
+{
+	int ch, rc;
+
+	memset(cli, 0, sizeof(*cli));
+	cli->opt.revreason = -1;
+	cli->renew_within = -1;
+	while ((ch = getopt_long(argc, argv, "c:s:t:o:nvqhV", long_options,
+	    NULL)) != -1) {
+		if (ch == 'h') {
+			usage(stdout);
+			exit(0);
+		}
+		if (ch == 'V') {
+			printf("cmpenroll %s\n", VERSION);
+			exit(0);
+		}
+		if ((rc = parse_option(cli, ch, optarg)) != 0)
+			return rc;
+	}
+	if (cli->opt.config_path == NULL)
+		cli->opt.config_path = getenv("CMPENROLL_CONFIG");
+	if (cli->opt.config_path == NULL || *cli->opt.config_path == '\0')
+		cli->opt.config_path = DEFAULT_CONFIG;
+	if (cli->opt.section == NULL)
+		cli->opt.section = DEFAULT_SECTION;
+	cli->opt.debug = verbosity > 1;
+	return check_usage(cli, argc, argv);
+}
+
+/* Everything one run owns; freed in one place. */
+struct state {
+	struct config	 cfg;
+	struct csr	 csr;
+	struct command	 cmd;
+	struct run_result run;
+	struct cmp_diag	 diag;
+	struct issued	 issued;
+	X509		*subject_cert;	/* revoked, or the one not yet due */
+	const char	*status;
+	char		 paths[5][PATH_MAX];
+};
+
+static void
+state_free(struct state *st)
+{
+	config_free(&st->cfg);
+	csr_free(&st->csr);
+	command_free(&st->cmd);
+	runner_result_free(&st->run);
+	chain_free(&st->issued);
+	X509_free(st->subject_cert);
+}
+
+/* The CSR (and for "fields" its public key) in the private work folder. */
+static int
+prepare_workdir(struct state *st, struct files *f)
+{
+	static const char *const names[] = { "csr", "newkey.pem", "cert.pem",
+	    "extracerts.pem", "cacerts.pem" };
+	struct buf	 pub = { 0 };
+	BIO		*bio;
+	char		*wd, *p;
+	long		 n;
+	size_t		 i;
+	int		 rc;
+
+	if ((rc = runner_workdir_create(st->cfg.tmp_dir, &wd)) != 0)
+		return rc;
+	for (i = 0; i < 5; i++)
+		snprintf(st->paths[i], sizeof(st->paths[i]), "%s/%s", wd,
+		    names[i]);
+	f->csr = st->paths[0];
+	f->newkey = st->paths[1];
+	f->certout = st->paths[2];
+	f->extracertsout = st->paths[3];
+	f->cacertsout = st->paths[4];
+	if (st->csr.req == NULL)
+		return 0;
+	if ((rc = util_write_new(f->csr, st->csr.raw.data,
+	    st->csr.raw.len)) != 0)
+		return rc;
+	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio_PUBKEY(bio, X509_REQ_get0_pubkey(st->csr.req)) != 1) {
+		BIO_free(bio);
+		msg_err("cannot encode the CSR's public key");
+		return EX_SOFTWARE;
+	}
+	n = BIO_get_mem_data(bio, &p);
+	buf_append(&pub, p, (size_t)n);
+	BIO_free(bio);
+	rc = util_write_new(f->newkey, pub.data, pub.len);
+	buf_free(&pub);
+	return rc;
+}
+
+/* What the child's end means, reported once, as an exit status. */
+static int
+interpret_run(struct state *st)
+{
+	if (st->run.interrupted) {
+		msg_err("stopped by signal %d (%s)", st->run.interrupted,
+		    strsignal(st->run.interrupted));
+		return 128 + st->run.interrupted;
+	}
+	if (st->run.timed_out) {
+		msg_err("timed out (--timeout); openssl cmp was stopped");
+		return EX_TEMPFAIL;
+	}
+	if (!st->run.exited) {
+		msg_err("openssl cmp died of signal %d", st->run.term_signal);
+		return EX_SOFTWARE;
+	}
+	if (st->run.exit_code == 0)
+		return 0;
+	runner_diagnose(st->run.output.len ? (char *)st->run.output.data : "",
+	    &st->diag);
+	msg_err("%s: %s", st->diag.what, st->diag.detail);
+	return st->diag.exit_status;
+}
+
+static int
+run_command(struct state *st, const struct cli *cli, const struct files *f)
+{
+	char	*line;
+	int	 rc;
+
+	if ((rc = config_command(&st->cfg, &cli->opt, f, st->csr.req,
+	    &st->cmd)) != 0)
+		return rc;
+	if (verbosity > 0) {
+		line = runner_command_line(&st->cmd);
+		msg_info("running %s", line);
+		free(line);
+	}
+	if ((rc = runner_run(&st->cmd, 0, &st->run)) != 0)
+		return rc;
+	return interpret_run(st);
+}
+
+static void
+describe(X509 *x, char *out, size_t sz)
+{
+	char	 subject[512], expires[64], *hex = NULL;
+	BIGNUM	*bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+
+	chain_name(X509_get_subject_name(x), subject, sizeof(subject));
+	chain_time(X509_get0_notAfter(x), expires, sizeof(expires));
+	if (bn != NULL)
+		hex = BN_bn2hex(bn);
+	snprintf(out, sz, "%s, serial %s, expires %s", subject,
+	    hex ? hex : "?", expires);
+	OPENSSL_free(hex);
+	BN_free(bn);
+}
+
+/* Files first (each atomically), then stdout when no file was named. */
+static int
+write_outputs(struct state *st, const struct cli *cli)
+{
+	struct buf	 b = { 0 };
+	int		 rc = 0;
+
+	if (cli->out != NULL) {
+		chain_pem(st->issued.leaf, st->issued.chain, &b);
+		rc = util_write_atomic(cli->out, b.data, b.len);
+		b.len = 0;
+	}
+	if (rc == 0 && cli->cert_out != NULL) {
+		chain_pem(st->issued.leaf, NULL, &b);
+		rc = util_write_atomic(cli->cert_out, b.data, b.len);
+		b.len = 0;
+	}
+	if (rc == 0 && cli->chain_out != NULL) {
+		chain_pem(NULL, st->issued.chain, &b);
+		rc = util_write_atomic(cli->chain_out, b.data, b.len);
+		b.len = 0;
+	}
+	if (rc == 0 && !cli->json && cli->out == NULL && cli->cert_out ==
+	    NULL && cli->chain_out == NULL) {
+		chain_pem(st->issued.leaf, st->issued.chain, &b);
+		rc = output_stdout(&b);
+	}
+	buf_free(&b);
+	return rc;
+}
+
+static int
+dry_run(struct state *st, const struct cli *cli)
+{
+	/* Names that work when the line is pasted into an empty folder. */
+	const struct files f = { cli->csr_path, "newkey.pem", "cert.pem",
+	    "extracerts.pem", "cacerts.pem" };
+	struct buf	 b = { 0 };
+	char		*line;
+	int		 rc;
+
+	if ((rc = config_command(&st->cfg, &cli->opt, &f, st->csr.req,
+	    &st->cmd)) != 0)
+		return rc;
+	line = runner_command_line(&st->cmd);
+	buf_printf(&b, "%s\n", line);
+	free(line);
+	rc = output_stdout(&b);
+	buf_free(&b);
+	return rc;
+}
+
+static int
+enroll(struct state *st, const struct cli *cli)
+{
+	struct files	 f;
+	const char	*target = cli->out ? cli->out : cli->cert_out;
+	char		 text[1024];
+	int		 rc;
+
+	if ((rc = csr_load(cli->csr_path, &st->csr)) != 0)
+		return rc;
+	if (cli->renew_within >= 0 && chain_not_due(target,
+	    X509_REQ_get0_pubkey(st->csr.req), cli->renew_within,
+	    &st->subject_cert)) {
+		chain_time(X509_get0_notAfter(st->subject_cert), text,
+		    sizeof(text));
+		msg_info("not due for renewal (expires %s)", text);
+		st->status = "not_due";
+		return EX_NOTDUE;
+	}
+	if (cli->dry_run)
+		return dry_run(st, cli);
+	if ((rc = prepare_workdir(st, &f)) != 0 ||
+	    (rc = run_command(st, cli, &f)) != 0)
+		return rc;
+	if ((rc = chain_collect(f.certout, f.extracertsout, f.cacertsout,
+	    X509_REQ_get0_pubkey(st->csr.req), &st->issued)) != 0 ||
+	    (rc = write_outputs(st, cli)) != 0)
+		return rc;
+	st->status = "issued";
+	describe(st->issued.leaf, text, sizeof(text));
+	msg_info("issued %s", text);
+	return 0;
+}
+
+static int
+load_cert(const char *path, X509 **out)
+{
+	struct buf	 b = { 0 };
+	BIO		*bio;
+	int		 rc;
+
+	if ((rc = util_read_file(path, CERTFILE_MAX, "certificate",
+	    EX_DATAERR, &b)) != 0)
+		return rc;
+	if ((bio = BIO_new_mem_buf(b.data, (int)b.len)) != NULL)
+		*out = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	buf_free(&b);
+	ERR_clear_error();
+	if (*out == NULL) {
+		msg_err("%s: not a PEM certificate", path);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
+static int
+revoke_cert(struct state *st, const struct cli *cli)
+{
+	struct files	 f;
+	char		 text[1024];
+	int		 rc;
+
+	if ((rc = load_cert(cli->opt.revoke, &st->subject_cert)) != 0)
+		return rc;
+	if (cli->dry_run) {
+		st->status = "revoked";
+		return dry_run(st, cli);
+	}
+	if ((rc = prepare_workdir(st, &f)) != 0 ||
+	    (rc = run_command(st, cli, &f)) != 0)
+		return rc;
+	st->status = "revoked";
+	describe(st->subject_cert, text, sizeof(text));
+	msg_info("revoked %s", text);
+	return 0;
+}
+
+static void
+emit_json(struct state *st, int rc)
+{
+	struct outcome	 o;
+	struct buf	 b = { 0 };
+
+	memset(&o, 0, sizeof(o));
+	o.status = rc == 0 || rc == EX_NOTDUE ? st->status : "error";
+	if (o.status == NULL)
+		o.status = rc == 0 ? "ok" : "error";
+	o.exit_code = rc;
+	o.cert = st->issued.leaf ? st->issued.leaf : st->subject_cert;
+	o.chain = st->issued.leaf ? st->issued.chain : NULL;
+	if (rc != 0 && rc != EX_NOTDUE) {
+		o.cert = NULL;
+		o.diag = &st->diag;
+	}
+	output_json(&o, &b);
+	output_stdout(&b);
+	buf_free(&b);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct state	st;
+	struct cli	cli;
+	int		rc;
+
+	memset(&st, 0, sizeof(st));
+	/* Nothing in openssl.cnf should change what this process does. */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+	runner_signals_install();
+	if ((rc = parse_args(&cli, argc, argv)) != 0)
+		goto out;
+	if ((rc = config_load(cli.opt.config_path, cli.opt.section,
+	    &st.cfg)) != 0)
+		goto out;
+	if (cli.check)
+		rc = check_run(&st.cfg, &cli.opt, cli.csr_path);
+	else if (cli.opt.revoke != NULL)
+		rc = revoke_cert(&st, &cli);
+	else
+		rc = enroll(&st, &cli);
+out:
+	if (cli.json && !cli.dry_run && !cli.check)
+		emit_json(&st, rc);
+	state_free(&st);
+	runner_workdir_remove();
+	return rc;
+}

@@ -1,0 +1,322 @@
+/*
+ * csr.c: the CSR is parsed strictly (one object, nothing before or after
+ * it), its self-signature must verify before anything is sent, and the
+ * "fields" mapping refuses whatever openssl cmp's -subject and -sans
+ * cannot carry faithfully instead of mis-encoding it.
+ */
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "csr.h"
+
+static int
+only_space(const unsigned char *p, size_t len)
+{
+	while (len > 0 && isspace(*p)) {
+		p++;
+		len--;
+	}
+	return len == 0;
+}
+
+static int
+parse_der(const unsigned char *der, size_t len, X509_REQ **out)
+{
+	const unsigned char *p = der;
+
+	if (len > LONG_MAX)
+		return -1;
+	*out = d2i_X509_REQ(NULL, &p, (long)len);
+	if (*out == NULL)
+		return -1;
+	if (p != der + len) {
+		X509_REQ_free(*out);
+		*out = NULL;
+		return -2;
+	}
+	return 0;
+}
+
+/*
+ * Parse one CSR, PEM (with the label "CERTIFICATE REQUEST" or "NEW
+ * CERTIFICATE REQUEST") or DER.  On failure *why says what is wrong.
+ */
+int
+csr_parse(const unsigned char *buf, size_t len, X509_REQ **out,
+    const char **why)
+{
+	BIO		*bio = NULL;
+	char		*name = NULL, *header = NULL, *rest;
+	unsigned char	*data = NULL;
+	const unsigned char *p = buf;
+	long		 dlen = 0, restlen;
+	int		 rc = -1;
+
+	*out = NULL;
+	while (p < buf + len && isspace(*p))
+		p++;
+	if (p == buf + len) {
+		*why = "empty";
+		return -1;
+	}
+	if ((size_t)(buf + len - p) < 11 || memcmp(p, "-----BEGIN ", 11) != 0) {
+		if (p != buf || *p != 0x30) {
+			*why = "neither a PEM nor a DER CSR";
+			return -1;
+		}
+		rc = parse_der(buf, len, out);
+		*why = rc == -2 ? "extra bytes after the DER CSR" :
+		    "not a valid DER CSR";
+		goto out;
+	}
+	if (len > INT_MAX || (bio = BIO_new_mem_buf(buf, (int)len)) == NULL) {
+		*why = "cannot read";
+		goto out;
+	}
+	if (!PEM_read_bio(bio, &name, &header, &data, &dlen)) {
+		*why = "truncated or damaged PEM";
+		goto out;
+	}
+	if (strcmp(name, "CERTIFICATE REQUEST") != 0 &&
+	    strcmp(name, "NEW CERTIFICATE REQUEST") != 0) {
+		*why = "the PEM label is not CERTIFICATE REQUEST";
+		goto out;
+	}
+	restlen = BIO_get_mem_data(bio, &rest);
+	if ((header != NULL && *header != '\0') ||
+	    (restlen > 0 && !only_space((unsigned char *)rest, (size_t)restlen))) {
+		*why = "extra data around the PEM CSR";
+		goto out;
+	}
+	rc = parse_der(data, (size_t)dlen, out);
+	*why = rc == -2 ? "extra bytes inside the PEM CSR" :
+	    "the PEM holds no valid CSR";
+out:
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	OPENSSL_free(data);
+	BIO_free(bio);
+	ERR_clear_error();
+	return rc == 0 ? 0 : -1;
+}
+
+/*
+ * Read, parse and verify the CSR at path ("-" is stdin).  Reports and
+ * returns an exit status.
+ */
+int
+csr_load(const char *path, struct csr *csr)
+{
+	const char	*why, *name = strcmp(path, "-") == 0 ? "stdin" : path;
+	EVP_PKEY	*pkey;
+	int		 rc;
+
+	if ((rc = util_read_file(path, CSR_MAX, "CSR", EX_DATAERR,
+	    &csr->raw)) != 0)
+		return rc;
+	if (csr_parse(csr->raw.data, csr->raw.len, &csr->req, &why) != 0) {
+		msg_err("CSR %s: %s", name, why);
+		return EX_DATAERR;
+	}
+	if ((pkey = X509_REQ_get0_pubkey(csr->req)) == NULL) {
+		msg_err("CSR %s: unsupported public key", name);
+		return EX_DATAERR;
+	}
+	/* With -popo 0 the RA vouches for proof of possession: verify it. */
+	if (X509_REQ_verify(csr->req, pkey) != 1) {
+		ERR_clear_error();
+		msg_err("CSR %s: the signature does not verify", name);
+		return EX_DATAERR;
+	}
+	return 0;
+}
+
+void
+csr_free(struct csr *csr)
+{
+	X509_REQ_free(csr->req);
+	csr->req = NULL;
+	buf_free(&csr->raw);
+}
+
+/*
+ * The subject in openssl's "/type=value/type=value+type=value" form, the
+ * form -subject reads.  openssl cmp reads it as ASCII (MBSTRING_ASC), so a
+ * value with bytes beyond ASCII cannot be carried and gives NULL.
+ */
+char *
+csr_name_to_slash(const X509_NAME *name, const char **why)
+{
+	const X509_NAME_ENTRY	*ent;
+	const ASN1_STRING	*val;
+	const unsigned char	*s;
+	struct buf		 b = { 0 };
+	char			 oid[128];
+	int			 i, j, n, nid, prev_set = -1;
+	char			*res;
+
+	n = X509_NAME_entry_count(name);
+	for (i = 0; i < n; i++) {
+		ent = X509_NAME_get_entry(name, i);
+		val = X509_NAME_ENTRY_get_data(ent);
+		nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(ent));
+		if (nid != NID_undef && OBJ_nid2sn(nid) != NULL)
+			snprintf(oid, sizeof(oid), "%s", OBJ_nid2sn(nid));
+		else if (OBJ_obj2txt(oid, sizeof(oid),
+		    X509_NAME_ENTRY_get_object(ent), 1) <= 0)
+			goto bad_oid;
+		buf_append(&b, X509_NAME_ENTRY_set(ent) == prev_set ? "+" : "/",
+		    1);
+		prev_set = X509_NAME_ENTRY_set(ent);
+		buf_printf(&b, "%s=", oid);
+		s = ASN1_STRING_get0_data(val);
+		if (ASN1_STRING_type(val) == V_ASN1_BMPSTRING ||
+		    ASN1_STRING_type(val) == V_ASN1_UNIVERSALSTRING)
+			goto bad_char;
+		for (j = 0; j < ASN1_STRING_length(val); j++) {
+			if (s[j] >= 0x80 || s[j] == '\0')
+				goto bad_char;
+			if (strchr("/+=\\", s[j]) != NULL)
+				buf_append(&b, "\\", 1);
+			buf_append(&b, &s[j], 1);
+		}
+		if (ASN1_STRING_length(val) == 0) {
+			*why = "an empty value in the subject";
+			goto bad;
+		}
+	}
+	res = util_xstrdup(b.len ? (char *)b.data : "");
+	buf_free(&b);
+	return res;
+bad_oid:
+	*why = "an attribute type in the subject that cannot be named";
+	goto bad;
+bad_char:
+	*why = "non-ASCII characters in the subject";
+bad:
+	buf_free(&b);
+	return NULL;
+}
+
+/* One alternative name as openssl cmp -sans would read it back, or NULL. */
+static const char *
+san_to_arg(const GENERAL_NAME *gn, char *tmp, size_t tmpsz)
+{
+	const ASN1_STRING	*s;
+	const unsigned char	*p;
+	unsigned char		*ip;
+	int			 i, len;
+
+	switch (gn->type) {
+	case GEN_IPADD:
+		s = gn->d.iPAddress;
+		len = ASN1_STRING_length(s);
+		if (len != 4 && len != 16)
+			return NULL;
+		p = ASN1_STRING_get0_data(s);
+		if (len == 4)
+			snprintf(tmp, tmpsz, "%u.%u.%u.%u", p[0], p[1], p[2],
+			    p[3]);
+		else
+			for (i = 0, tmp[0] = '\0'; i < 16; i += 2)
+				snprintf(tmp + strlen(tmp), tmpsz - strlen(tmp),
+				    "%s%x", i ? ":" : "", p[i] << 8 | p[i + 1]);
+		return tmp;
+	case GEN_DNS:
+	case GEN_URI:
+		s = gn->type == GEN_DNS ? gn->d.dNSName :
+		    gn->d.uniformResourceIdentifier;
+		len = ASN1_STRING_length(s);
+		p = ASN1_STRING_get0_data(s);
+		if (len <= 0 || (size_t)len >= tmpsz)
+			return NULL;
+		for (i = 0; i < len; i++)
+			if (p[i] <= ' ' || p[i] >= 0x7f || p[i] == ',')
+				return NULL;
+		memcpy(tmp, p, (size_t)len);
+		tmp[len] = '\0';
+		/* -sans reads an IP address first, then a name with ':' as URI. */
+		if ((ip = (unsigned char *)a2i_IPADDRESS(tmp)) != NULL) {
+			ASN1_OCTET_STRING_free((ASN1_OCTET_STRING *)ip);
+			return NULL;
+		}
+		ERR_clear_error();
+		if ((strchr(tmp, ':') != NULL) != (gn->type == GEN_URI))
+			return NULL;
+		return tmp;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * The "fields" mapping: the subject for -subject and the alternative
+ * names for -sans (NULL when there are none).  Refuses (returns -1 with
+ * *why) what those flags cannot carry faithfully: e-mail and other name
+ * types, names with separators, requested extensions other than SANs.
+ */
+int
+csr_fields(X509_REQ *req, char **subject, char **sans, const char **why)
+{
+	STACK_OF(X509_EXTENSION)	*exts;
+	GENERAL_NAMES			*gens = NULL;
+	X509_EXTENSION			*ext;
+	struct buf			 b = { 0 };
+	char				 tmp[1024];
+	const char			*arg;
+	int				 i, rc = -1;
+
+	*subject = *sans = NULL;
+	exts = X509_REQ_get_extensions(req);
+	for (i = 0; i < sk_X509_EXTENSION_num(exts); i++) {
+		ext = sk_X509_EXTENSION_value(exts, i);
+		if (OBJ_obj2nid(X509_EXTENSION_get_object(ext)) !=
+		    NID_subject_alt_name) {
+			*why = "it requests extensions other than "
+			    "subjectAltName";
+			goto out;
+		}
+		if (gens != NULL) {
+			*why = "it holds two subjectAltName extensions";
+			goto out;
+		}
+		if ((gens = X509V3_EXT_d2i(ext)) == NULL) {
+			*why = "its subjectAltName extension is damaged";
+			goto out;
+		}
+	}
+	for (i = 0; i < sk_GENERAL_NAME_num(gens); i++) {
+		arg = san_to_arg(sk_GENERAL_NAME_value(gens, i), tmp,
+		    sizeof(tmp));
+		if (arg == NULL) {
+			*why = "it holds an alternative name that -sans "
+			    "cannot carry (only DNS, IP and URI names)";
+			goto out;
+		}
+		buf_printf(&b, "%s%s", b.len ? " " : "", arg);
+	}
+	if ((*subject = csr_name_to_slash(X509_REQ_get_subject_name(req),
+	    why)) == NULL)
+		goto out;
+	if (b.len > 0)
+		*sans = util_xstrdup((char *)b.data);
+	rc = 0;
+out:
+	if (rc != 0) {
+		free(*subject);
+		*subject = NULL;
+	}
+	GENERAL_NAMES_free(gens);
+	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+	buf_free(&b);
+	ERR_clear_error();
+	return rc;
+}

@@ -1,0 +1,174 @@
+/*
+ * output.c: JSON rendering (one object, valid in every case, errors
+ * included) and the write to stdout.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/x509v3.h>
+
+#include "chain.h"
+#include "output.h"
+
+void
+json_string(struct buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	buf_append(b, "\"", 1);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_printf(b, "\\%c", *p);
+		else if (*p == '\n')
+			buf_append(b, "\\n", 2);
+		else if (*p < 0x20 || *p == 0x7f)
+			buf_printf(b, "\\u%04x", *p);
+		else
+			buf_append(b, p, 1);
+	}
+	buf_append(b, "\"", 1);
+}
+
+static void
+json_key(struct buf *b, const char *key, const char *value)
+{
+	buf_printf(b, ",\"%s\":", key);
+	json_string(b, value);
+}
+
+static void
+json_sans(struct buf *b, X509 *x)
+{
+	GENERAL_NAMES	*gens;
+	GENERAL_NAME	*gn;
+	BIO		*bio;
+	char		*p;
+	long		 n;
+	int		 i;
+
+	buf_append(b, ",\"sans\":[", 9);
+	gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	for (i = 0; i < sk_GENERAL_NAME_num(gens); i++) {
+		gn = sk_GENERAL_NAME_value(gens, i);
+		if ((bio = BIO_new(BIO_s_mem())) == NULL)
+			break;
+		GENERAL_NAME_print(bio, gn);
+		BIO_write(bio, "", 1);
+		n = BIO_get_mem_data(bio, &p);
+		/* "IP:" as openssl's own config syntax and -sans write it. */
+		if (n > 11 && strncmp(p, "IP Address:", 11) == 0) {
+			p += 8;
+			memcpy(p, "IP", 2);
+		}
+		if (n > 0) {
+			buf_append(b, i ? "," : "", i ? 1 : 0);
+			json_string(b, p);
+		}
+		BIO_free(bio);
+	}
+	GENERAL_NAMES_free(gens);
+	buf_append(b, "]", 1);
+}
+
+static void
+json_cert(struct buf *b, X509 *x, STACK_OF(X509) *chain)
+{
+	struct buf	 pem = { 0 };
+	BIGNUM		*bn;
+	char		 text[1024], *hex;
+	int		 i;
+
+	chain_name(X509_get_subject_name(x), text, sizeof(text));
+	json_key(b, "subject", text);
+	chain_name(X509_get_issuer_name(x), text, sizeof(text));
+	json_key(b, "issuer", text);
+	bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	hex = bn != NULL ? BN_bn2hex(bn) : NULL;
+	json_key(b, "serial", hex != NULL ? hex : "");
+	OPENSSL_free(hex);
+	BN_free(bn);
+	chain_time(X509_get0_notBefore(x), text, sizeof(text));
+	json_key(b, "not_before", text);
+	chain_time(X509_get0_notAfter(x), text, sizeof(text));
+	json_key(b, "not_after", text);
+	json_sans(b, x);
+	chain_pem(x, NULL, &pem);
+	json_key(b, "certificate", pem.len ? (char *)pem.data : "");
+	buf_append(b, ",\"chain\":[", 10);
+	for (i = 0; i < sk_X509_num(chain); i++) {
+		pem.len = 0;
+		chain_pem(sk_X509_value(chain, i), NULL, &pem);
+		buf_append(b, i ? "," : "", i ? 1 : 0);
+		json_string(b, pem.len ? (char *)pem.data : "");
+	}
+	buf_append(b, "]", 1);
+	buf_free(&pem);
+}
+
+static void
+json_fail_info(struct buf *b, const char *list)
+{
+	const char	*s = list, *e;
+	char		 item[128];
+	int		 first = 1;
+
+	buf_append(b, ",\"fail_info\":[", 14);
+	while (*s != '\0') {
+		while (*s == ' ' || *s == ',')
+			s++;
+		for (e = s; *e != '\0' && *e != ','; e++)
+			;
+		if (e > s) {
+			snprintf(item, sizeof(item), "%.*s", (int)(e - s), s);
+			buf_append(b, first ? "" : ",", first ? 0 : 1);
+			json_string(b, item);
+			first = 0;
+		}
+		s = e;
+	}
+	buf_append(b, "]", 1);
+}
+
+void
+output_json(const struct outcome *o, struct buf *b)
+{
+	buf_append(b, "{\"status\":", 10);
+	json_string(b, o->status);
+	buf_printf(b, ",\"exit_code\":%d", o->exit_code);
+	if (o->cert != NULL)
+		json_cert(b, o->cert, o->chain);
+	if (strcmp(o->status, "error") == 0) {
+		json_key(b, "error", msg_last_error());
+		if (o->diag != NULL && *o->diag->pki_status != '\0') {
+			json_key(b, "pki_status", o->diag->pki_status);
+			json_fail_info(b, o->diag->fail_info);
+			json_key(b, "status_string", o->diag->status_string);
+		}
+	}
+	buf_append(b, "}\n", 2);
+}
+
+int
+output_stdout(const struct buf *b)
+{
+	const unsigned char	*p = b->data;
+	size_t			 left = b->len;
+	ssize_t			 n;
+
+	while (left > 0) {
+		n = write(STDOUT_FILENO, p, left);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			msg_err("cannot write to stdout: %s", strerror(errno));
+			return EX_CANTCREAT;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	return 0;
+}

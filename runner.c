@@ -1,0 +1,498 @@
+/*
+ * runner.c: run openssl cmp in its own process group with posix_spawn,
+ * collect its output, end it (and whatever it started) on our timeout or
+ * on SIGINT, SIGTERM or SIGHUP, and remove the private work folder on
+ * every exit path.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+extern char **environ;
+
+static volatile sig_atomic_t caught;
+static char *workdir;
+static struct timespec deadline;	/* CLOCK_MONOTONIC; 0: none */
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void
+on_signal(int sig)
+{
+	caught = sig;
+}
+
+void
+runner_signals_install(void)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaction(stop_signals[i], &sa, NULL);
+	/* A closed stdout is reported as a write error, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int
+runner_caught_signal(void)
+{
+	return caught;
+}
+
+void
+runner_set_deadline(unsigned int seconds)
+{
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += seconds;
+}
+
+/* Milliseconds to the deadline, -1 when there is none, 0 when past. */
+static int
+deadline_ms(void)
+{
+	struct timespec	now;
+	long long	ms;
+
+	if (deadline.tv_sec == 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(deadline.tv_sec - now.tv_sec) * 1000 +
+	    (deadline.tv_nsec - now.tv_nsec) / 1000000;
+	if (ms <= 0)
+		return 0;
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+int
+runner_workdir_create(const char *parent, char **out)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/cmpenroll.XXXXXX", parent) >=
+	    (int)sizeof(path)) {
+		msg_err("cmp_tmp_dir %s: path too long", parent);
+		return EX_CONFIG;
+	}
+	/* mkdtemp creates the folder with mode 0700. */
+	if (mkdtemp(path) == NULL) {
+		msg_err("cannot create a work folder in %s: %s", parent,
+		    strerror(errno));
+		return EX_CANTCREAT;
+	}
+	workdir = util_xstrdup(path);
+	atexit(runner_workdir_remove);
+	*out = workdir;
+	return 0;
+}
+
+/* The folder holds only files we created: no recursion is needed. */
+void
+runner_workdir_remove(void)
+{
+	struct dirent	*de;
+	DIR		*d;
+	int		 dfd;
+
+	if (workdir == NULL)
+		return;
+	if ((d = opendir(workdir)) != NULL) {
+		dfd = dirfd(d);
+		while ((de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") != 0 &&
+			    strcmp(de->d_name, "..") != 0)
+				unlinkat(dfd, de->d_name, 0);
+		closedir(d);
+	}
+	if (rmdir(workdir) == -1 && errno != ENOENT)
+		msg_warn("cannot remove %s: %s", workdir, strerror(errno));
+	free(workdir);
+	workdir = NULL;
+}
+
+/* The child's environment: ours, then the secrets for it alone. */
+static char **
+child_environment(const struct command *c)
+{
+	char	**env;
+	size_t	  n = 0, i, k = 0;
+
+	while (environ[n] != NULL)
+		n++;
+	env = util_xcalloc(n + c->nenv + 1, sizeof(*env));
+	for (i = 0; i < n; i++)
+		if (strncmp(environ[i], "CMPENROLL_PASS_", 15) != 0)
+			env[k++] = environ[i];
+	for (i = 0; i < c->nenv; i++)
+		env[k++] = c->env[i];
+	return env;
+}
+
+static int
+spawn_child(const struct command *c, int out_fd, const sigset_t *mask,
+    pid_t *pid)
+{
+	posix_spawn_file_actions_t	 fa;
+	posix_spawnattr_t		 attr;
+	sigset_t			 dflt;
+	char				**argv, **envp;
+	size_t				 i;
+	int				 rc;
+
+	argv = util_xcalloc(c->argc + 1, sizeof(*argv));
+	for (i = 0; i < c->argc; i++)
+		argv[i] = c->argv[i].s;
+	envp = child_environment(c);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+	    O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, out_fd, STDERR_FILENO);
+	posix_spawnattr_init(&attr);
+	sigemptyset(&dflt);
+	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaddset(&dflt, stop_signals[i]);
+	sigaddset(&dflt, SIGPIPE);
+	posix_spawnattr_setsigdefault(&attr, &dflt);
+	posix_spawnattr_setsigmask(&attr, mask);
+	/* Its own process group, so that one kill ends all it started. */
+	posix_spawnattr_setpgroup(&attr, 0);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	rc = strchr(argv[0], '/') != NULL ?
+	    posix_spawn(pid, argv[0], &fa, &attr, argv, envp) :
+	    posix_spawnp(pid, argv[0], &fa, &attr, argv, envp);
+	posix_spawnattr_destroy(&attr);
+	posix_spawn_file_actions_destroy(&fa);
+	free(argv);
+	free(envp);
+	if (rc != 0) {
+		msg_err("cannot run %s: %s (set cmp_openssl_bin)",
+		    c->argv[0].s, strerror(rc));
+		return EX_CONFIG;
+	}
+	return 0;
+}
+
+/* End the child's whole process group: TERM, then KILL after a second. */
+static void
+stop_child(pid_t pid, int *status)
+{
+	int i;
+
+	kill(-pid, SIGTERM);
+	for (i = 0; i < 100; i++) {
+		if (waitpid(pid, status, WNOHANG) == pid) {
+			kill(-pid, SIGKILL);
+			return;
+		}
+		usleep(10000);
+	}
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, status, 0) == -1 && errno == EINTR)
+		;
+}
+
+static void
+keep_output(struct run_result *r, const char *data, size_t len)
+{
+	size_t drop;
+
+	if (verbosity > 0)
+		fwrite(data, 1, len, stderr);
+	buf_append(&r->output, data, len);
+	/* Keep the tail: openssl reports what went wrong last. */
+	if (r->output.len > RUN_OUTPUT_MAX) {
+		drop = r->output.len - RUN_OUTPUT_MAX;
+		memmove(r->output.data, r->output.data + drop,
+		    r->output.len - drop + 1);
+		r->output.len -= drop;
+	}
+}
+
+/* Wait for the child after EOF, still honouring signals and deadline. */
+static void
+reap_child(pid_t pid, int *status, struct run_result *r,
+    const sigset_t *orig)
+{
+	struct timespec	tick = { 0, 20 * 1000 * 1000 };
+
+	for (;;) {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return;
+		if (caught || deadline_ms() == 0) {
+			r->interrupted = caught;
+			r->timed_out = !caught;
+			stop_child(pid, status);
+			return;
+		}
+		ppoll(NULL, 0, &tick, orig);
+	}
+}
+
+/*
+ * Run the command, collect its output.  Returns 0 when the child ran (its
+ * own result is in r, and r->interrupted or r->timed_out say whether we
+ * ended it), else a reported exit status.
+ */
+int
+runner_run(const struct command *c, int unused, struct run_result *r)
+{
+	struct pollfd	 pfd;
+	struct timespec	 ts;
+	sigset_t	 block, orig;
+	char		 chunk[4096];
+	pid_t		 pid = -1;
+	ssize_t		 n;
+	size_t		 i;
+	int		 fds[2] = { -1, -1 }, status = 0, rc = 0, ms, eof = 0;
+
+	(void)unused;
+	memset(r, 0, sizeof(*r));
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaddset(&block, stop_signals[i]);
+	/* Blocked here, delivered only inside ppoll: no signal is missed. */
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	if ((r->interrupted = caught) != 0)
+		goto out;
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		msg_err("pipe: %s", strerror(errno));
+		rc = EX_OSERR;
+		goto out;
+	}
+	if ((rc = spawn_child(c, fds[1], &orig, &pid)) != 0)
+		goto out;
+	close(fds[1]);
+	fds[1] = -1;
+	while (!eof) {
+		if ((r->interrupted = caught) != 0 ||
+		    (r->timed_out = deadline_ms() == 0) != 0)
+			break;
+		pfd.fd = fds[0];
+		pfd.events = POLLIN;
+		if ((ms = deadline_ms()) > 0) {
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = (long)(ms % 1000) * 1000000;
+		}
+		if (ppoll(&pfd, 1, ms > 0 ? &ts : NULL, &orig) <= 0)
+			continue;
+		if ((n = read(fds[0], chunk, sizeof(chunk))) == -1 &&
+		    (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			eof = 1;
+		else
+			keep_output(r, chunk, (size_t)n);
+	}
+	if (!eof)
+		stop_child(pid, &status);
+	else
+		reap_child(pid, &status, r, &orig);
+	if (WIFEXITED(status)) {
+		r->exited = 1;
+		r->exit_code = WEXITSTATUS(status);
+	} else if (WIFSIGNALED(status))
+		r->term_signal = WTERMSIG(status);
+out:
+	if (fds[0] != -1)
+		close(fds[0]);
+	if (fds[1] != -1)
+		close(fds[1]);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	return rc;
+}
+
+void
+runner_result_free(struct run_result *r)
+{
+	buf_free(&r->output);
+}
+
+/* Shell-quoted, secrets as ****: safe to show, and to paste. */
+char *
+runner_command_line(const struct command *c)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-";
+	struct buf	 b = { 0 };
+	const char	*s, *p;
+	char		*res;
+	size_t		 i;
+
+	for (i = 0; i < c->argc; i++) {
+		s = c->argv[i].secret ? "****" : c->argv[i].s;
+		if (i > 0)
+			buf_append(&b, " ", 1);
+		if (*s != '\0' && strspn(s, safe) == strlen(s)) {
+			buf_append(&b, s, strlen(s));
+			continue;
+		}
+		buf_append(&b, "'", 1);
+		for (p = s; *p != '\0'; p++)
+			if (*p == '\'')
+				buf_append(&b, "'\\''", 4);
+			else
+				buf_append(&b, p, 1);
+		buf_append(&b, "'", 1);
+	}
+	res = util_xstrdup(b.len ? (char *)b.data : "");
+	buf_free(&b);
+	return res;
+}
+
+/*
+ * How openssl cmp's log is read, first match wins.  The texts are those
+ * OpenSSL 3.x prints; what none of them explains is an internal error.
+ */
+static const struct diag_rule {
+	const char	*needle;
+	int		 status;
+	const char	*what;
+} diag_rules[] = {
+	{ "total timeout", EX_TEMPFAIL,
+	    "the CA did not finish in time (total_timeout); try again later" },
+	{ "PKIStatus: waiting", EX_TEMPFAIL,
+	    "the CA is still processing the request; try again later" },
+	{ "PKIStatus: ", EX_NOPERM, "the CA refused the request" },
+	{ "wrong pbm value", EX_NOPERM, "the CA's answer does not verify "
+	    "with our secret (wrong cmp_secret or cmp_ref?)" },
+	{ "missing secret", EX_NOPERM, "the CA's answer is protected with a "
+	    "secret, but none is configured" },
+	{ "error validating protection", EX_NOPERM,
+	    "the message protection was not accepted" },
+	{ "received ERROR", EX_NOPERM, "the CA answered with an error" },
+	{ "connect timeout", EX_UNAVAILABLE, "cannot reach the CA" },
+	{ "connect error", EX_UNAVAILABLE, "cannot reach the CA" },
+	{ "Connection refused", EX_UNAVAILABLE, "cannot reach the CA" },
+	{ "read timeout", EX_TEMPFAIL, "the CA did not answer in time "
+	    "(msg_timeout); try again later" },
+	{ "HTTP", EX_UNAVAILABLE, "HTTP transfer to the CA failed" },
+	{ "transfer error", EX_UNAVAILABLE, "transfer to the CA failed" },
+	{ "Unknown option", EX_CONFIG, "openssl cmp does not know a "
+	    "configured flag" },
+	{ "Can't parse", EX_CONFIG, "openssl cmp cannot read a configured "
+	    "value" },
+	{ "Could not open", EX_CONFIG, "a file named in the config cannot "
+	    "be read" },
+	{ "Could not read", EX_CONFIG, "a file named in the config cannot "
+	    "be read" },
+	{ "cannot set up CMP context", EX_CONFIG,
+	    "openssl cmp refused the configuration" },
+};
+
+/* Copy the field after label up to the next ';' (or, quoted, the last '"'). */
+static void
+field_after(const char *line, size_t len, const char *label, char *out,
+    size_t outsz)
+{
+	const char	*s, *e, *end = line + len;
+	size_t		 n;
+
+	out[0] = '\0';
+	if ((s = strstr(line, label)) == NULL || s >= end)
+		return;
+	s += strlen(label);
+	if (*s == '"') {
+		s++;
+		for (e = end; e > s && e[-1] != '"'; e--)
+			;
+		e = e > s ? e - 1 : s;
+	} else
+		for (e = s; e < end && *e != ';'; e++)
+			;
+	n = (size_t)(e - s) < outsz - 1 ? (size_t)(e - s) : outsz - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+/* The line holding needle, without openssl's "...CMP error: " prefix. */
+static void
+line_of(const char *out, const char *at, char *detail, size_t sz)
+{
+	const char	*s = at, *e = at, *p;
+	size_t		 n;
+
+	while (s > out && s[-1] != '\n')
+		s--;
+	while (*e != '\0' && *e != '\n')
+		e++;
+	if ((p = strstr(s, "CMP error: ")) != NULL && p < e)
+		s = p + strlen("CMP error: ");
+	while (e > s && (e[-1] == '\r' || e[-1] == ' '))
+		e--;
+	n = (size_t)(e - s) < sz - 1 ? (size_t)(e - s) : sz - 1;
+	memcpy(detail, s, n);
+	detail[n] = '\0';
+}
+
+/* The last line that says "error", or the last line at all. */
+static const char *
+last_error_line(const char *out)
+{
+	const char *p, *best = NULL, *line = out;
+
+	for (p = out; *p != '\0'; p++)
+		if (*p == '\n' && p[1] != '\0') {
+			line = p + 1;
+			if (strstr(line, "rror") != NULL &&
+			    (strchr(line, '\n') == NULL ||
+			    strstr(line, "rror") < strchr(line, '\n')))
+				best = line;
+		}
+	return best != NULL ? best : line;
+}
+
+void
+runner_diagnose(const char *out, struct cmp_diag *d)
+{
+	const char	*at = NULL, *s, *e;
+	size_t		 i;
+
+	memset(d, 0, sizeof(*d));
+	for (i = 0; i < sizeof(diag_rules) / sizeof(diag_rules[0]); i++)
+		if ((at = strstr(out, diag_rules[i].needle)) != NULL)
+			break;
+	if (at == NULL) {
+		d->exit_status = EX_SOFTWARE;
+		d->what = "openssl cmp failed";
+		line_of(out, last_error_line(out), d->detail,
+		    sizeof(d->detail));
+		return;
+	}
+	d->exit_status = diag_rules[i].status;
+	d->what = diag_rules[i].what;
+	line_of(out, at, d->detail, sizeof(d->detail));
+	if ((s = strstr(out, "PKIStatus: ")) == NULL)
+		return;
+	for (e = s; *e != '\0' && *e != '\n'; e++)
+		;
+	field_after(s, (size_t)(e - s), "PKIStatus: ", d->pki_status,
+	    sizeof(d->pki_status));
+	field_after(s, (size_t)(e - s), "PKIFailureInfo: ", d->fail_info,
+	    sizeof(d->fail_info));
+	field_after(s, (size_t)(e - s), "StatusString: ", d->status_string,
+	    sizeof(d->status_string));
+	/* Keep the CA's words, not openssl's preamble around them. */
+	snprintf(d->detail, sizeof(d->detail), "PKIStatus: %s%s%s%s%s%s",
+	    d->pki_status, *d->fail_info ? "; PKIFailureInfo: " : "",
+	    d->fail_info, *d->status_string ? "; StatusString: \"" : "",
+	    d->status_string, *d->status_string ? "\"" : "");
+}

@@ -1,0 +1,45 @@
+/*
+ * runner.h: the private work folder, the openssl cmp child (an argv
+ * vector, never a shell), its captured output and what it means: the
+ * CA's PKIStatus, failure bits and status string, and an exit status.
+ */
+#ifndef CMPENROLL_RUNNER_H
+#define CMPENROLL_RUNNER_H
+
+#include <time.h>
+
+#include "config.h"
+#include "util.h"
+
+/* openssl cmp 3.0 writes its log to stdout: both streams land here. */
+#define RUN_OUTPUT_MAX	(256 * 1024)
+
+struct run_result {
+	int		exited;		/* 1: exit_code is valid */
+	int		exit_code;
+	int		term_signal;	/* the child died of this signal */
+	int		timed_out;	/* our --timeout ran out */
+	int		interrupted;	/* we caught this signal */
+	struct buf	output;
+};
+
+struct cmp_diag {
+	int	exit_status;
+	char	pki_status[64];
+	char	fail_info[256];
+	char	status_string[512];
+	char	detail[1024];
+	const char *what;
+};
+
+void	 runner_signals_install(void);
+int	 runner_caught_signal(void);
+int	 runner_workdir_create(const char *, char **);
+void	 runner_workdir_remove(void);
+void	 runner_set_deadline(unsigned int);
+int	 runner_run(const struct command *, int, struct run_result *);
+void	 runner_result_free(struct run_result *);
+void	 runner_diagnose(const char *, struct cmp_diag *);
+char	*runner_command_line(const struct command *);
+
+#endif

@@ -1,0 +1,309 @@
+/*
+ * util.c: messages, bounded reads, atomic writes and growable buffers.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "util.h"
+
+int verbosity;
+
+/* The last error, kept for the --json result. */
+static char last_error[1024];
+
+static void
+msg_emit(const char *prefix, const char *fmt, va_list ap, char *keep,
+    size_t keepsz)
+{
+	char	 line[8192];
+	char	*p;
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	/* One message, one line: a CA's status string may hold newlines. */
+	for (p = line; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	if (keep != NULL)
+		snprintf(keep, keepsz, "%.*s", (int)keepsz - 1, line);
+	fprintf(stderr, "cmpenroll: %s%s\n", prefix, line);
+}
+
+void
+msg_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_emit("", fmt, ap, last_error, sizeof(last_error));
+	va_end(ap);
+}
+
+void
+msg_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg_emit("warning: ", fmt, ap, NULL, 0);
+	va_end(ap);
+}
+
+void
+msg_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	msg_emit("", fmt, ap, NULL, 0);
+	va_end(ap);
+}
+
+const char *
+msg_last_error(void)
+{
+	return last_error;
+}
+
+void *
+util_xcalloc(size_t n, size_t size)
+{
+	void *p;
+
+	if ((p = calloc(n, size)) == NULL) {
+		msg_err("out of memory");
+		exit(EX_SOFTWARE);
+	}
+	return p;
+}
+
+char *
+util_xstrdup(const char *s)
+{
+	char *p;
+
+	if ((p = strdup(s)) == NULL) {
+		msg_err("out of memory");
+		exit(EX_SOFTWARE);
+	}
+	return p;
+}
+
+/* Free a string that may hold a secret. */
+void
+util_wipe_str(char *s)
+{
+	if (s == NULL)
+		return;
+	OPENSSL_cleanse(s, strlen(s));
+	free(s);
+}
+
+int
+buf_append(struct buf *b, const void *data, size_t len)
+{
+	unsigned char	*p;
+	size_t		 cap, len_before;
+
+	if (len > SIZE_MAX / 2 - b->len)
+		return -1;
+	if (b->len + len + 1 > b->cap) {
+		cap = b->cap ? b->cap : 256;
+		while (cap < b->len + len + 1)
+			cap *= 2;
+		p = util_xcalloc(1, cap);
+		len_before = b->len;
+		if (len_before > 0)
+			memcpy(p, b->data, len_before);
+		buf_wipe(b);
+		b->data = p;
+		b->len = len_before;
+		b->cap = cap;
+	}
+	if (len > 0)
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 small[256], *big;
+	int	 n, rc;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n < sizeof(small))
+		return buf_append(b, small, (size_t)n);
+	big = util_xcalloc(1, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	rc = buf_append(b, big, (size_t)n);
+	free(big);
+	return rc;
+}
+
+void
+buf_free(struct buf *b)
+{
+	buf_wipe(b);
+}
+
+/* Buffers may hold secrets or keys: wipe before freeing, always. */
+void
+buf_wipe(struct buf *b)
+{
+	if (b->data != NULL) {
+		OPENSSL_cleanse(b->data, b->cap);
+		free(b->data);
+	}
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+/*
+ * Read at most max bytes of path ("-" is stdin) into b.  Reports and
+ * returns an exit status: 66 when the file cannot be read, too_large when
+ * it holds more than max bytes (/dev/zero included).
+ */
+int
+util_read_file(const char *path, size_t max, const char *what,
+    int too_large, struct buf *b)
+{
+	unsigned char	chunk[8192];
+	const char	*name = strcmp(path, "-") == 0 ? "stdin" : path;
+	ssize_t		n;
+	int		fd, rc = 0;
+
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		msg_err("cannot open %s %s: %s", what, name, strerror(errno));
+		return EX_NOINPUT;
+	}
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			msg_err("cannot read %s %s: %s", what, name,
+			    strerror(errno));
+			rc = EX_NOINPUT;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (b->len + (size_t)n > max) {
+			msg_err("%s %s is larger than %zu KiB", what, name,
+			    max / 1024);
+			rc = too_large;
+			break;
+		}
+		buf_append(b, chunk, (size_t)n);
+	}
+	OPENSSL_cleanse(chunk, sizeof(chunk));
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return rc;
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const unsigned char	*p = data;
+	ssize_t			 n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Replace path with data atomically: a fresh temporary file beside it
+ * (mkstemp opens with O_EXCL, so a planted symlink is never followed),
+ * the old file's mode or 0644, fsync, then rename over the target.
+ * A failure leaves the target as it was.
+ */
+int
+util_write_atomic(const char *path, const void *data, size_t len)
+{
+	char		 dir[PATH_MAX], tmp[PATH_MAX];
+	struct stat	 st;
+	mode_t		 mode = 0644;
+	int		 fd, saved;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir) ||
+	    snprintf(tmp, sizeof(tmp), "%s/.cmpenroll.XXXXXX",
+	    dirname(dir)) >= (int)sizeof(tmp)) {
+		msg_err("cannot write %s: path too long", path);
+		return EX_CANTCREAT;
+	}
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		mode = st.st_mode & 07777;
+	if ((fd = mkstemp(tmp)) == -1) {
+		msg_err("cannot write %s: %s", path, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 ||
+	    fsync(fd) == -1) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		msg_err("cannot write %s: %s", path, strerror(saved));
+		return EX_CANTCREAT;
+	}
+	if (close(fd) == -1 || rename(tmp, path) == -1) {
+		saved = errno;
+		unlink(tmp);
+		msg_err("cannot write %s: %s", path, strerror(saved));
+		return EX_CANTCREAT;
+	}
+	return 0;
+}
+
+/* Create a new file (inside our private work folder) holding data. */
+int
+util_write_new(const char *path, const void *data, size_t len)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1 || write_all(fd, data, len) == -1) {
+		msg_err("cannot write %s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return EX_CANTCREAT;
+	}
+	if (close(fd) == -1) {
+		msg_err("cannot write %s: %s", path, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	return 0;
+}

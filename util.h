@@ -1,0 +1,46 @@
+/*
+ * util.h: messages, bounded file reading, atomic file writing, growable
+ * buffers.  Every message is one line on stderr starting "cmpenroll: ".
+ */
+#ifndef CMPENROLL_UTIL_H
+#define CMPENROLL_UTIL_H
+
+#include <stddef.h>
+#include <sysexits.h>
+
+/* Input bounds: a CSR, a config file, one config line, a certificate file. */
+#define CSR_MAX		(64 * 1024)
+#define CONFIG_MAX	(1024 * 1024)
+#define LINE_MAX_LEN	(8 * 1024)
+#define CERTFILE_MAX	(1024 * 1024)
+
+/* Exit status for "nothing to do", uacme's convention for cron. */
+#define EX_NOTDUE	1
+
+/* -q gives -1, default 0, each -v adds one. */
+extern int verbosity;
+
+void	msg_err(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	msg_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	msg_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+const char *msg_last_error(void);
+
+struct buf {
+	unsigned char	*data;
+	size_t		 len, cap;
+};
+
+int	buf_append(struct buf *, const void *, size_t);
+int	buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	buf_free(struct buf *);
+void	buf_wipe(struct buf *);
+
+int	util_read_file(const char *, size_t, const char *, int, struct buf *);
+int	util_write_atomic(const char *, const void *, size_t);
+int	util_write_new(const char *, const void *, size_t);
+void	*util_xcalloc(size_t, size_t);
+char	*util_xstrdup(const char *);
+void	util_wipe_str(char *);
+
+#endif
