@@ -1,14 +1,18 @@
 # cmpenroll: plain make, strict warnings, OpenSSL through pkg-config.
+# make            build ./cmpenroll
+# make check      install what is missing, build, run every test
+# make demo       enroll a sample CSR from a local mock CMP server
 PREFIX	?= /usr/local
-BINDIR	 = $(PREFIX)/bin
-MANDIR	 = $(PREFIX)/share/man/man1
+DESTDIR	?=
+BINDIR	 = $(DESTDIR)$(PREFIX)/bin
+MANDIR	 = $(DESTDIR)$(PREFIX)/share/man/man1
 CC	?= cc
+CLANG	?= clang
 PKG_CONFIG ?= pkg-config
+FUZZ_SECONDS ?= 60
 
 SSL_CFLAGS != $(PKG_CONFIG) --cflags openssl 2>/dev/null || true
 SSL_LIBS   != $(PKG_CONFIG) --libs openssl 2>/dev/null || echo -lssl -lcrypto
-CHECK_CFLAGS != $(PKG_CONFIG) --cflags check 2>/dev/null || true
-CHECK_LIBS   != $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck
 
 WARNINGS = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wpointer-arith \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wsign-compare -Werror
@@ -18,6 +22,10 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SSL_CFLAGS) $(CFLAGS)
 LIB_SRCS = util.c ini.c csr.c config.c runner.c chain.c output.c check.c
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 HEADERS	 = util.h ini.h csr.h config.h runner.h chain.h output.h check.h
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=all
+FUZZ_DIR  = build-fuzz
+FUZZERS	  = csr ini dn
 
 all: cmpenroll
 
@@ -27,7 +35,77 @@ cmpenroll: cmpenroll.o $(LIB_OBJS)
 %.o: %.c $(HEADERS)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-clean:
-	rm -f cmpenroll *.o tests/unit/*.o tests/unit/check_units
+deps:
+	@sh scripts/deps.sh build check
 
-.PHONY: all clean
+tests/unit/check_units: tests/unit/*.c $(LIB_OBJS) $(HEADERS)
+	$(CC) $(ALL_CFLAGS) -I. $$($(PKG_CONFIG) --cflags check) -o $@ \
+	    tests/unit/*.c $(LIB_OBJS) $$($(PKG_CONFIG) --libs check) $(SSL_LIBS)
+
+# Every harness once over its seed corpus: a regression test, not fuzzing.
+fuzz-build:
+	@mkdir -p $(FUZZ_DIR)
+	@for f in $(FUZZERS); do \
+	    $(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
+		-I. -o $(FUZZ_DIR)/fuzz_$$f tests/fuzz/fuzz_$$f.c util.c ini.c \
+		csr.c $(SSL_LIBS) || exit 1; \
+	done
+
+fuzz-regress: fuzz-build
+	FUZZ_BIN_DIR=$(FUZZ_DIR) sh tests/fuzz/run.sh regress
+
+fuzz:
+	@sh scripts/deps.sh fuzz
+	$(MAKE) fuzz-build
+	FUZZ_BIN_DIR=$(FUZZ_DIR) sh tests/fuzz/run.sh fuzz $(FUZZ_SECONDS)
+
+check: deps
+	$(MAKE) all tests/unit/check_units
+	tests/unit/check_units
+	$(MAKE) fuzz-regress
+	bash tests/run-integration.sh ./cmpenroll
+	bash bench/bench.sh --smoke
+
+# The same tests against a build with AddressSanitizer (leaks included)
+# and UndefinedBehaviorSanitizer.
+check-sanitize: deps
+	@sh scripts/deps.sh sanitize
+	@mkdir -p build-san
+	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 $(SAN_FLAGS) -I. \
+	    -o build-san/cmpenroll cmpenroll.c $(LIB_SRCS) $(SSL_LIBS)
+	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 $(SAN_FLAGS) -I. \
+	    $$($(PKG_CONFIG) --cflags check) -o build-san/check_units \
+	    tests/unit/*.c $(LIB_SRCS) $$($(PKG_CONFIG) --libs check) $(SSL_LIBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 CK_FORK=no \
+	    build-san/check_units
+	ASAN_OPTIONS=detect_leaks=1 bash tests/run-integration.sh \
+	    build-san/cmpenroll
+
+lint:
+	@sh scripts/deps.sh lint
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	    --std=c11 --inline-suppr -D_GNU_SOURCE $(LIB_SRCS) cmpenroll.c
+	clang-tidy --quiet $(LIB_SRCS) cmpenroll.c -- -std=c11 -D_GNU_SOURCE \
+	    $(SSL_CFLAGS)
+
+bench: all
+	@sh scripts/deps.sh bench
+	bash bench/bench.sh
+
+demo: deps
+	$(MAKE) all
+	bash tests/demo.sh ./cmpenroll
+
+install: all
+	install -d $(BINDIR) $(MANDIR)
+	install -m 0755 cmpenroll $(BINDIR)/cmpenroll
+	install -m 0644 man/cmpenroll.1 $(MANDIR)/cmpenroll.1
+
+uninstall:
+	rm -f $(BINDIR)/cmpenroll $(MANDIR)/cmpenroll.1
+
+clean:
+	rm -rf cmpenroll *.o tests/unit/check_units build-san $(FUZZ_DIR)
+
+.PHONY: all deps check check-sanitize lint fuzz fuzz-build fuzz-regress \
+	bench demo install uninstall clean

@@ -114,8 +114,7 @@ parse_option(struct cli *cli, int ch, const char *arg)
 	case 's': cli->opt.section = arg; break;
 	case OPT_MAPPING: cli->opt.mapping = arg; break;
 	case OPT_CMD:
-		if (strcmp(arg, "ir") && strcmp(arg, "cr") &&
-		    strcmp(arg, "p10cr") && strcmp(arg, "kur"))
+		if (!config_cmd_known(arg))
 			return bad_usage("--cmd takes ir, cr, p10cr or kur",
 			    arg);
 		cli->opt.cmd = arg;
@@ -233,18 +232,15 @@ state_free(struct state *st)
 	X509_free(st->subject_cert);
 }
 
-/* The CSR (and for "fields" its public key) in the private work folder. */
+/* The private work folder, its file names, and the CSR in it. */
 static int
 prepare_workdir(struct state *st, struct files *f)
 {
 	static const char *const names[] = { "csr", "newkey.pem", "cert.pem",
 	    "extracerts.pem", "cacerts.pem" };
-	struct buf	 pub = { 0 };
-	BIO		*bio;
-	char		*wd, *p;
-	long		 n;
-	size_t		 i;
-	int		 rc;
+	char	*wd;
+	size_t	 i;
+	int	 rc;
 
 	if ((rc = runner_workdir_create(st->cfg.tmp_dir, &wd)) != 0)
 		return rc;
@@ -258,9 +254,18 @@ prepare_workdir(struct state *st, struct files *f)
 	f->cacertsout = st->paths[4];
 	if (st->csr.req == NULL)
 		return 0;
-	if ((rc = util_write_new(f->csr, st->csr.raw.data,
-	    st->csr.raw.len)) != 0)
-		return rc;
+	return util_write_new(f->csr, st->csr.raw.data, st->csr.raw.len);
+}
+
+/* The "fields" mapping hands openssl the CSR's public key as a file. */
+static int
+write_public_key(const struct state *st, const char *path)
+{
+	BIO	*bio;
+	char	*p;
+	long	 n;
+	int	 rc;
+
 	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
 	    PEM_write_bio_PUBKEY(bio, X509_REQ_get0_pubkey(st->csr.req)) != 1) {
 		BIO_free(bio);
@@ -268,10 +273,8 @@ prepare_workdir(struct state *st, struct files *f)
 		return EX_SOFTWARE;
 	}
 	n = BIO_get_mem_data(bio, &p);
-	buf_append(&pub, p, (size_t)n);
+	rc = util_write_new(path, p, (size_t)n);
 	BIO_free(bio);
-	rc = util_write_new(f->newkey, pub.data, pub.len);
-	buf_free(&pub);
 	return rc;
 }
 
@@ -308,6 +311,10 @@ run_command(struct state *st, const struct cli *cli, const struct files *f)
 
 	if ((rc = config_command(&st->cfg, &cli->opt, f, st->csr.req,
 	    &st->cmd)) != 0)
+		return rc;
+	if (st->csr.req != NULL && st->cmd.mapping == MAPPING_FIELDS &&
+	    strcmp(st->cmd.cmd, "p10cr") != 0 &&
+	    (rc = write_public_key(st, f->newkey)) != 0)
 		return rc;
 	if (verbosity > 0) {
 		line = runner_command_line(&st->cmd);

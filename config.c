@@ -429,12 +429,22 @@ emit_protection(struct build *bd)
 	return 0;
 }
 
+int
+config_cmd_known(const char *cmd)
+{
+	size_t i;
+
+	for (i = 0; i < NITEMS(commands); i++)
+		if (strcmp(cmd, commands[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 resolve_cmd(struct build *bd)
 {
 	const struct ini_entry	*e;
 	const char		*cmd = "ir";
-	size_t			 i;
 
 	if (bd->opt->revoke != NULL)
 		cmd = "rr";
@@ -442,10 +452,7 @@ resolve_cmd(struct build *bd)
 		cmd = bd->opt->cmd;
 	else if ((e = ini_get(bd->cfg->ini, bd->cfg->section, "cmp_cmd"))) {
 		cmd = e->value;
-		for (i = 0; i < NITEMS(commands); i++)
-			if (strcmp(cmd, commands[i]) == 0)
-				break;
-		if (i == NITEMS(commands)) {
+		if (!config_cmd_known(cmd)) {
 			msg_err("%s:%lu: cmp_cmd must be ir, cr, p10cr or kur",
 			    bd->cfg->path, e->line);
 			return EX_CONFIG;

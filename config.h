@@ -72,6 +72,7 @@ int	 config_command(const struct config *, const struct options *,
 void	 command_free(struct command *);
 char	*config_recipient_to_slash(const char *);
 int	 config_reason_number(const char *);
+int	 config_cmd_known(const char *);
 enum key_kind config_key_kind(const char *);
 
 #endif

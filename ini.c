@@ -328,7 +328,8 @@ ini_items(const struct ini *ini, const char *section,
 		return 0;
 	sec = find_section(ini, section);
 	def = find_section(ini, DEFAULT_SECTION);
-	v = util_xcalloc(sec->n + (def ? def->n : 0) + 1, sizeof(*v));
+	v = util_xcalloc(sec->n + (def ? def->n : 0) + 1,
+	    sizeof(const struct ini_entry *));
 	for (i = 0; def != NULL && i < def->n; i++)
 		v[n++] = ini_get(ini, section, def->entries[i].key);
 	for (i = 0; i < sec->n; i++)

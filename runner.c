@@ -379,9 +379,9 @@ static const struct diag_rule {
 	{ "error validating protection", EX_NOPERM,
 	    "the message protection was not accepted" },
 	{ "received ERROR", EX_NOPERM, "the CA answered with an error" },
+	{ "Connection refused", EX_UNAVAILABLE, "cannot reach the CA" },
 	{ "connect timeout", EX_UNAVAILABLE, "cannot reach the CA" },
 	{ "connect error", EX_UNAVAILABLE, "cannot reach the CA" },
-	{ "Connection refused", EX_UNAVAILABLE, "cannot reach the CA" },
 	{ "read timeout", EX_TEMPFAIL, "the CA did not answer in time "
 	    "(msg_timeout); try again later" },
 	{ "HTTP", EX_UNAVAILABLE, "HTTP transfer to the CA failed" },
@@ -463,22 +463,25 @@ last_error_line(const char *out)
 void
 runner_diagnose(const char *out, struct cmp_diag *d)
 {
-	const char	*at = NULL, *s, *e;
-	size_t		 i;
+	const struct diag_rule	*rule = NULL;
+	const char		*at = NULL, *s, *e;
+	size_t			 i;
 
 	memset(d, 0, sizeof(*d));
 	for (i = 0; i < sizeof(diag_rules) / sizeof(diag_rules[0]); i++)
-		if ((at = strstr(out, diag_rules[i].needle)) != NULL)
+		if ((at = strstr(out, diag_rules[i].needle)) != NULL) {
+			rule = &diag_rules[i];
 			break;
-	if (at == NULL) {
+		}
+	if (rule == NULL) {
 		d->exit_status = EX_SOFTWARE;
 		d->what = "openssl cmp failed";
 		line_of(out, last_error_line(out), d->detail,
 		    sizeof(d->detail));
 		return;
 	}
-	d->exit_status = diag_rules[i].status;
-	d->what = diag_rules[i].what;
+	d->exit_status = rule->status;
+	d->what = rule->what;
 	line_of(out, at, d->detail, sizeof(d->detail));
 	if ((s = strstr(out, "PKIStatus: ")) == NULL)
 		return;
