@@ -19,7 +19,7 @@
 #include <openssl/pem.h>
 
 #include "chain.h"
-#include "check.h"
+#include "confcheck.h"
 #include "config.h"
 #include "csr.h"
 #include "output.h"

@@ -251,6 +251,9 @@ san_to_arg(const GENERAL_NAME *gn, char *tmp, size_t tmpsz)
 		ERR_clear_error();
 		if ((strchr(tmp, ':') != NULL) != (gn->type == GEN_URI))
 			return NULL;
+		/* -sans reads the word "critical" as a switch, not a name. */
+		if (strcmp(tmp, "critical") == 0)
+			return NULL;
 		return tmp;
 	default:
 		return NULL;
@@ -268,7 +271,7 @@ csr_fields(X509_REQ *req, char **subject, char **sans, const char **why)
 {
 	STACK_OF(X509_EXTENSION)	*exts;
 	GENERAL_NAMES			*gens = NULL;
-	X509_EXTENSION			*ext;
+	X509_EXTENSION			*ext, *san_ext = NULL;
 	struct buf			 b = { 0 };
 	char				 tmp[1024];
 	const char			*arg;
@@ -288,6 +291,7 @@ csr_fields(X509_REQ *req, char **subject, char **sans, const char **why)
 			*why = "it holds two subjectAltName extensions";
 			goto out;
 		}
+		san_ext = ext;
 		if ((gens = X509V3_EXT_d2i(ext)) == NULL) {
 			*why = "its subjectAltName extension is damaged";
 			goto out;
@@ -306,6 +310,17 @@ csr_fields(X509_REQ *req, char **subject, char **sans, const char **why)
 	if ((*subject = csr_name_to_slash(X509_REQ_get_subject_name(req),
 	    why)) == NULL)
 		goto out;
+	/*
+	 * openssl cmp marks the SANs it adds critical exactly when the subject
+	 * is empty (RFC 5280, 4.2.1.6): anything else would change the request.
+	 */
+	if (san_ext != NULL &&
+	    X509_EXTENSION_get_critical(san_ext) != (**subject == '\0')) {
+		*why = **subject == '\0' ? "its subjectAltName is not critical "
+		    "although the subject is empty" : "its subjectAltName is "
+		    "critical although the subject is not empty";
+		goto out;
+	}
 	if (b.len > 0)
 		*sans = util_xstrdup((char *)b.data);
 	rc = 0;

@@ -167,11 +167,13 @@ parse_header(struct parser *ps, const char *s, const char *e,
 	while (close > s && close[-1] != ']')
 		close--;
 	name = dup_range(s + 1, close - 1);
-	if (find_section(ps->ini, name) != NULL) {
+	/* configparser merges a repeated [DEFAULT]; any other is an error. */
+	if ((ps->cur = find_section(ps->ini, name)) != NULL) {
 		free(name);
-		return fail(err, lineno, "section appears twice");
-	}
-	ps->cur = add_section(ps->ini, name);
+		if (strcmp(ps->cur->name, DEFAULT_SECTION) != 0)
+			return fail(err, lineno, "section appears twice");
+	} else
+		ps->cur = add_section(ps->ini, name);
 	ps->opt = NULL;
 	return 0;
 }

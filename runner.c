@@ -447,17 +447,19 @@ line_of(const char *out, const char *at, char *detail, size_t sz)
 static const char *
 last_error_line(const char *out)
 {
-	const char *p, *best = NULL, *line = out;
+	const char *line = out, *next, *best = NULL, *last = out;
 
-	for (p = out; *p != '\0'; p++)
-		if (*p == '\n' && p[1] != '\0') {
-			line = p + 1;
-			if (strstr(line, "rror") != NULL &&
-			    (strchr(line, '\n') == NULL ||
-			    strstr(line, "rror") < strchr(line, '\n')))
-				best = line;
-		}
-	return best != NULL ? best : line;
+	for (; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) == NULL)
+			next = line + strlen(line);
+		else
+			next++;
+		if (next - line > 1)
+			last = line;
+		if (memmem(line, (size_t)(next - line), "rror", 4) != NULL)
+			best = line;
+	}
+	return best != NULL ? best : last;
 }
 
 void

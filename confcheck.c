@@ -1,5 +1,5 @@
 /*
- * check.c: --check asks the configured openssl binary which flags its cmp
+ * confcheck.c: --check asks the configured openssl binary which flags its cmp
  * command takes (openssl cmp -help), then reviews every cmp_ key against
  * that list, the files the config names, and the numbers it holds.
  */
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "confcheck.h"
 #include "runner.h"
 
 /* Flags whose value names files (a comma-separated list for certs). */

@@ -1,9 +1,9 @@
 /*
- * check.h: --check, a config (and CSR) review that sends nothing and
+ * confcheck.h: --check, a config (and CSR) review that sends nothing and
  * lists every problem it finds, one line each.
  */
-#ifndef CMPENROLL_CHECK_H
-#define CMPENROLL_CHECK_H
+#ifndef CMPENROLL_CONFCHECK_H
+#define CMPENROLL_CONFCHECK_H
 
 #include "config.h"
 
