@@ -56,11 +56,16 @@ csr_parse(const unsigned char *buf, size_t len, X509_REQ **out,
 	BIO		*bio = NULL;
 	char		*name = NULL, *header = NULL, *rest;
 	unsigned char	*data = NULL;
-	const unsigned char *p = buf;
+	const unsigned char *p;
 	long		 dlen = 0, restlen;
 	int		 rc = -1;
 
 	*out = NULL;
+	if (buf == NULL || len == 0) {
+		*why = "empty";
+		return -1;
+	}
+	p = buf;
 	while (p < buf + len && isspace(*p))
 		p++;
 	if (p == buf + len) {
@@ -147,6 +152,23 @@ csr_free(struct csr *csr)
 	buf_free(&csr->raw);
 }
 
+/* String types whose bytes are ASCII text when they are below 0x80. */
+static int
+is_text_type(int type)
+{
+	switch (type) {
+	case V_ASN1_UTF8STRING:
+	case V_ASN1_PRINTABLESTRING:
+	case V_ASN1_IA5STRING:
+	case V_ASN1_T61STRING:
+	case V_ASN1_VISIBLESTRING:
+	case V_ASN1_NUMERICSTRING:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /*
  * The subject in openssl's "/type=value/type=value+type=value" form, the
  * form -subject reads.  openssl cmp reads it as ASCII (MBSTRING_ASC), so a
@@ -168,18 +190,19 @@ csr_name_to_slash(const X509_NAME *name, const char **why)
 		ent = X509_NAME_get_entry(name, i);
 		val = X509_NAME_ENTRY_get_data(ent);
 		nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(ent));
-		if (nid != NID_undef && OBJ_nid2sn(nid) != NULL)
+		if (nid != NID_undef && OBJ_nid2sn(nid) != NULL &&
+		    strlen(OBJ_nid2sn(nid)) < sizeof(oid))
 			snprintf(oid, sizeof(oid), "%s", OBJ_nid2sn(nid));
-		else if (OBJ_obj2txt(oid, sizeof(oid),
-		    X509_NAME_ENTRY_get_object(ent), 1) <= 0)
+		else if ((j = OBJ_obj2txt(oid, sizeof(oid),
+		    X509_NAME_ENTRY_get_object(ent), 1)) <= 0 ||
+		    (size_t)j >= sizeof(oid))
 			goto bad_oid;
 		buf_append(&b, X509_NAME_ENTRY_set(ent) == prev_set ? "+" : "/",
 		    1);
 		prev_set = X509_NAME_ENTRY_set(ent);
 		buf_printf(&b, "%s=", oid);
 		s = ASN1_STRING_get0_data(val);
-		if (ASN1_STRING_type(val) == V_ASN1_BMPSTRING ||
-		    ASN1_STRING_type(val) == V_ASN1_UNIVERSALSTRING)
+		if (!is_text_type(ASN1_STRING_type(val)))
 			goto bad_char;
 		for (j = 0; j < ASN1_STRING_length(val); j++) {
 			if (s[j] >= 0x80 || s[j] == '\0')
@@ -200,7 +223,7 @@ bad_oid:
 	*why = "an attribute type in the subject that cannot be named";
 	goto bad;
 bad_char:
-	*why = "non-ASCII characters in the subject";
+	*why = "a subject value that is not ASCII text";
 bad:
 	buf_free(&b);
 	return NULL;

@@ -243,11 +243,15 @@ struct ini *
 ini_parse(const char *buf, size_t len, struct ini_error *err)
 {
 	struct parser	 ps;
-	const char	*s = buf, *end = buf + len, *nl;
+	const char	*s, *end, *nl;
 	unsigned long	 lineno = 0;
 
 	memset(&ps, 0, sizeof(ps));
 	ps.ini = util_xcalloc(1, sizeof(*ps.ini));
+	if (buf == NULL || len == 0)
+		return ps.ini;
+	s = buf;
+	end = buf + len;
 	if (memchr(buf, '\0', len) != NULL) {
 		nl = memchr(buf, '\0', len);
 		for (s = buf; s < nl; s++)

@@ -372,6 +372,8 @@ static const struct diag_rule {
 	{ "PKIStatus: waiting", EX_TEMPFAIL,
 	    "the CA is still processing the request; try again later" },
 	{ "PKIStatus: ", EX_NOPERM, "the CA refused the request" },
+	{ "does not match our enrollment key", EX_DATAERR, "the CA returned "
+	    "a certificate for another key than the CSR's" },
 	{ "wrong pbm value", EX_NOPERM, "the CA's answer does not verify "
 	    "with our secret (wrong cmp_secret or cmp_ref?)" },
 	{ "missing secret", EX_NOPERM, "the CA's answer is protected with a "

@@ -221,6 +221,9 @@ util_read_file(const char *path, size_t max, const char *what,
 		buf_append(b, chunk, (size_t)n);
 	}
 	OPENSSL_cleanse(chunk, sizeof(chunk));
+	/* An empty file still gives a buffer: parsers never see NULL. */
+	if (rc == 0 && b->data == NULL)
+		buf_append(b, "", 0);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return rc;
