@@ -1,0 +1,716 @@
+# tests/lib.sh: helpers for the cmpenroll integration tests (sourced, bash).
+#
+# What it gives a test file:
+#   a throwaway PKI under $PKI (root CA, intermediate CA, a sample end entity,
+#   an RA and a CMP server certificate, each from its own root),
+#   OpenSSL's mock CMP server on 127.0.0.1 (srv_start, srv_start_sig, srv_stop),
+#   a way to run the binary under test (run) and assertions that count
+#   passes and failures (assert_*), and a cleanup trap that stops every
+#   process the suite started, by PID, and removes every temporary folder.
+#
+# Conventions: bash, set -u, no set -e. Every path handed to the binary is
+# absolute. Servers listen on 127.0.0.1 only through the client's URL
+# (the 3.0 mock server binds [::]:PORT; we always connect to 127.0.0.1).
+
+set -u
+
+T_PASS=0
+T_FAIL=0
+T_NAME=${T_NAME:-setup}
+LIB_TMP=""
+TEST_PIDS=()         # processes the current test started (stopped after it)
+SRV_PID="" SRV_PORT="" SRV_LOG=""
+SRV_N=0
+
+OPENSSL=${OPENSSL:-$(command -v openssl)}
+# the system python3 starts faster than a pyenv shim; only its stdlib is used
+if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=$(command -v python3); fi
+SECRET="Sx9-pbm-secret-4711"   # PBM secret shared by client and mock server
+REF="1234"                     # PBM reference (senderKID)
+RA_PASS="ra-keypass-0815"      # pass phrase of the RA's encrypted key
+EE_SERIAL="1A2B3C"             # serial of the sample leaf (hex)
+RECIPIENT="/O=Test Org/CN=Test Intermediate CA"
+
+# ---------------------------------------------------------------- reporting
+
+ok() {
+	T_PASS=$((T_PASS + 1))
+	printf 'ok   %s: %s\n' "$T_NAME" "$1"
+}
+
+# fail MSG [DETAIL...]: count a failure; details (e.g. captured output) indented.
+fail() {
+	T_FAIL=$((T_FAIL + 1))
+	printf 'FAIL %s: %s\n' "$T_NAME" "$1"
+	shift
+	local d
+	for d in "$@"; do
+		printf '%s\n' "$d" | head -n 20 | sed 's/^/       | /'
+	done
+}
+
+note() { printf '     %s: %s\n' "$T_NAME" "$*"; }
+
+lib_summary() {
+	printf '%d passed, %d failed\n' "$T_PASS" "$T_FAIL"
+}
+
+# ---------------------------------------------------------------- lifecycle
+
+# lib_init: suite temp root, cleanup trap, the PKI.
+lib_init() {
+	LIB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/cmpenroll-it.XXXXXX") || {
+		echo "lib_init: mktemp failed" >&2
+		echo "0 passed, 1 failed"
+		exit 1
+	}
+	trap lib_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	trap 'exit 129' HUP
+	PKI=$LIB_TMP/pki
+	mkdir -p "$PKI"
+	pki_init || {
+		echo "lib_init: creating the test PKI failed" >&2
+		echo "0 passed, 1 failed"
+		exit 1
+	}
+}
+
+# alive PID: the process exists and is not a zombie.
+alive() {
+	local st
+	[ -r "/proc/$1/stat" ] || return 1
+	st=$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+# proc_start PID: the process's start time (clock ticks since boot), so that
+# a PID reused by another process is never signalled.
+proc_start() {
+	sed -E 's/^[0-9]+ \(.*\) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $20 }'
+}
+
+declare -A PID_START=()
+
+# track_pid PID: remember a background process we started, so that the end
+# of the test (or the suite's cleanup) stops it.
+track_pid() {
+	PID_START[$1]=$(proc_start "$1")
+	TEST_PIDS+=("$1")
+}
+
+# stop_pid PID: end one process we started (TERM, then KILL), reap it. A PID
+# whose start time differs from the one recorded is someone else's: left alone.
+stop_pid() {
+	local pid=$1 i
+	[ -n "$pid" ] || return 0
+	if alive "$pid" && { [ -z "${PID_START[$pid]:-}" ] ||
+		[ "$(proc_start "$pid")" = "${PID_START[$pid]}" ]; }; then
+		kill -TERM "$pid" 2>/dev/null
+		for i in $(seq 1 40); do
+			alive "$pid" || break
+			sleep 0.05
+		done
+		alive "$pid" && kill -KILL "$pid" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null
+	unset "PID_START[$pid]"
+	return 0
+}
+
+# test_end: stop what the current test started.
+test_end() {
+	local pid
+	for pid in "${TEST_PIDS[@]+"${TEST_PIDS[@]}"}"; do
+		stop_pid "$pid"
+	done
+	TEST_PIDS=()
+}
+
+lib_cleanup() {
+	test_end
+	if [ -n "$LIB_TMP" ] && [ -d "$LIB_TMP" ]; then
+		chmod -R u+rwx "$LIB_TMP" 2>/dev/null
+		rm -rf "$LIB_TMP"
+	fi
+}
+
+# newdir: a fresh private folder under the suite root (removed by cleanup).
+newdir() {
+	mktemp -d "$LIB_TMP/d.XXXXXX"
+}
+
+# now: seconds since the epoch with microseconds.
+now() { printf '%s\n' "$EPOCHREALTIME"; }
+
+# elapsed_ms START END
+elapsed_ms() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%d\n", (b - a) * 1000 }'
+}
+
+# ---------------------------------------------------------------- PKI
+
+ossl() { OPENSSL_CONF=/dev/null "$OPENSSL" "$@"; }
+
+# pki_key FILE [PASS]: a P-256 key, encrypted when PASS is given.
+pki_key() {
+	if [ $# -ge 2 ]; then
+		ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+			-aes-128-cbc -pass "pass:$2" -out "$1" 2>/dev/null
+	else
+		ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+			-out "$1" 2>/dev/null
+	fi
+}
+
+# pki_selfsigned_ca DIR NAME SUBJECT: DIR/NAME.key, DIR/NAME.pem
+pki_selfsigned_ca() {
+	pki_key "$1/$2.key" &&
+		ossl req -new -x509 -key "$1/$2.key" -out "$1/$2.pem" -days 60 \
+			-subj "$3" -addext "basicConstraints=critical,CA:TRUE" \
+			-addext "keyUsage=critical,keyCertSign,cRLSign" \
+			-addext "subjectKeyIdentifier=hash" 2>/dev/null
+}
+
+# pki_csr KEYFILE CSRFILE SUBJECT [SAN_SPEC]: a PEM CSR (new key unless KEYFILE exists).
+pki_csr() {
+	local key=$1 csr=$2 subj=$3
+	[ -s "$key" ] || pki_key "$key" || return 1
+	if [ $# -ge 4 ] && [ -n "$4" ]; then
+		ossl req -new -key "$key" -out "$csr" -subj "$subj" \
+			-addext "subjectAltName=$4" 2>/dev/null
+	else
+		ossl req -new -key "$key" -out "$csr" -subj "$subj" 2>/dev/null
+	fi
+}
+
+# pki_issue CSR OUT [DAYS] [SERIAL_HEX] [CA_PREFIX]: a leaf for CSR from the
+# intermediate (or CA_PREFIX.pem/.key), copying the CSR's extensions.
+pki_issue() {
+	local csr=$1 out=$2 days=${3:-30} serial=${4:-} ca=${5:-$PKI/int}
+	[ -n "$serial" ] || serial=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+	printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nauthorityKeyIdentifier=keyid\n' \
+		>"$out.ext"
+	ossl x509 -req -in "$csr" -CA "$ca.pem" -CAkey "$ca.key" \
+		-set_serial "0x$serial" -days "$days" -copy_extensions copy \
+		-extfile "$out.ext" -out "$out" 2>/dev/null
+	local rc=$?
+	rm -f "$out.ext"
+	return $rc
+}
+
+# pki_init: the suite's PKI in $PKI.
+#   root.pem/key      Test Root CA (self-signed)
+#   int.pem/key       Test Intermediate CA, issued by root (it issues leaves)
+#   ee.key/csr/der    sample end entity: /O=Example Org/CN=ee.example with
+#                     DNS, DNS, IP and URI SANs; ee.pem its leaf, serial $EE_SERIAL
+#   raroot.pem        RA Root; ra.pem/ra.key (encrypted with $RA_PASS) the RA
+#   srvroot.pem       CMP server root; srv.pem/srv.key the server's own cert
+pki_init() {
+	pki_selfsigned_ca "$PKI" root "/O=Test Org/CN=Test Root CA" || return 1
+	pki_key "$PKI/int.key" &&
+		ossl req -new -key "$PKI/int.key" -out "$PKI/int.csr" \
+			-subj "$RECIPIENT" 2>/dev/null || return 1
+	printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' \
+		>"$PKI/ca.ext"
+	ossl x509 -req -in "$PKI/int.csr" -CA "$PKI/root.pem" -CAkey "$PKI/root.key" \
+		-set_serial 0x10 -days 60 -extfile "$PKI/ca.ext" -out "$PKI/int.pem" \
+		2>/dev/null || return 1
+
+	pki_csr "$PKI/ee.key" "$PKI/ee.csr" "/O=Example Org/CN=ee.example" \
+		"DNS:ee.example,DNS:www.ee.example,IP:127.0.0.1,URI:https://ee.example/cmp" ||
+		return 1
+	ossl req -in "$PKI/ee.csr" -outform DER -out "$PKI/ee.der" 2>/dev/null || return 1
+	pki_issue "$PKI/ee.csr" "$PKI/ee.pem" 30 "$EE_SERIAL" || return 1
+
+	pki_selfsigned_ca "$PKI" raroot "/O=Test Org/CN=RA Root" || return 1
+	pki_key "$PKI/ra.key" "$RA_PASS" &&
+		ossl req -new -key "$PKI/ra.key" -passin "pass:$RA_PASS" \
+			-out "$PKI/ra.csr" -subj "/O=Test Org/CN=Test RA" 2>/dev/null &&
+		ossl x509 -req -in "$PKI/ra.csr" -CA "$PKI/raroot.pem" \
+			-CAkey "$PKI/raroot.key" -set_serial 0x20 -days 60 \
+			-out "$PKI/ra.pem" 2>/dev/null || return 1
+
+	pki_selfsigned_ca "$PKI" srvroot "/O=Test Org/CN=CMP Server Root" || return 1
+	pki_key "$PKI/srv.key" &&
+		ossl req -new -key "$PKI/srv.key" -out "$PKI/srv.csr" \
+			-subj "/O=Test Org/CN=CMP Server" 2>/dev/null &&
+		ossl x509 -req -in "$PKI/srv.csr" -CA "$PKI/srvroot.pem" \
+			-CAkey "$PKI/srvroot.key" -set_serial 0x30 -days 60 \
+			-out "$PKI/srv.pem" 2>/dev/null || return 1
+	return 0
+}
+
+# pem_blobs FILE [LABEL]: the base64 body of each PEM block (default label
+# CERTIFICATE) in FILE, one block a line, in order.
+pem_blobs() {
+	awk -v l="${2:-CERTIFICATE}" '
+		$0 == "-----BEGIN " l "-----" { on = 1; b = ""; next }
+		$0 == "-----END " l "-----" { if (on) print b; on = 0; next }
+		on { b = b $0 }' "$1"
+}
+
+# cert_fp FILE: SHA-256 of the first certificate's DER (computed without
+# openssl, whose start-up costs ~50 ms a call).
+cert_fp() {
+	pem_blobs "$1" | head -n1 | base64 -d 2>/dev/null | sha256sum | cut -c1-64
+}
+
+# pem_fps FILE: the fingerprints of every certificate in FILE, in order.
+pem_fps() {
+	local b
+	pem_blobs "$1" | while IFS= read -r b; do
+		printf '%s' "$b" | base64 -d 2>/dev/null | sha256sum | cut -c1-64
+	done
+}
+
+# pem_only FILE: true when FILE holds nothing but PEM certificates.
+pem_only() {
+	[ -s "$1" ] || return 1
+	! grep -Evq '^(-----(BEGIN|END) CERTIFICATE-----|[A-Za-z0-9+/=]{1,76})$' "$1"
+}
+
+# ---------------------------------------------------------------- DER helpers
+
+tohex() { od -An -v -tx1 | tr -d ' \n'; }
+hexof() { tohex <"$1"; }
+hexstr() { printf '%s' "$1" | tohex; }
+
+# asn1 FILE: `openssl asn1parse` of a DER file, cached by content.
+declare -A _ASN1_CACHE=()
+asn1() {
+	local key
+	key=$(sha1sum <"$1" 2>/dev/null | cut -c1-40)
+	if [ -z "${_ASN1_CACHE[$key]+x}" ]; then
+		_ASN1_CACHE[$key]=$(ossl asn1parse -inform DER -in "$1" 2>/dev/null)
+	fi
+	printf '%s\n' "${_ASN1_CACHE[$key]}"
+}
+
+# der_elem FILE REGEX [content]: hex of the first element whose asn1parse
+# line matches REGEX; with a third argument, only its content octets.
+der_elem() {
+	local f=$1 re=$2 line off hl len
+	line=$(asn1 "$f" | grep -m1 -E -- "$re") || return 1
+	off=$(printf '%s\n' "$line" | sed -E 's/^ *([0-9]+):.*/\1/')
+	hl=$(printf '%s\n' "$line" | sed -E 's/.*hl= *([0-9]+).*/\1/')
+	len=$(printf '%s\n' "$line" | sed -E 's/.* l= *([0-9]+) .*/\1/')
+	if [ $# -ge 3 ]; then
+		tail -c +$((off + hl + 1)) "$f" | head -c "$len" | tohex
+	else
+		tail -c +$((off + 1)) "$f" | head -c $((hl + len)) | tohex
+	fi
+}
+
+# csr_der CSR OUT: the CSR in DER (PEM decoded, or copied when already DER).
+csr_der() {
+	if grep -q -- '-----BEGIN CERTIFICATE REQUEST-----' "$1" 2>/dev/null; then
+		pem_blobs "$1" "CERTIFICATE REQUEST" | head -n1 | base64 -d >"$2"
+	else
+		cp "$1" "$2"
+	fi
+}
+
+# csr_subject_hex CSR_DER: the subject Name (DER) of a CSR.
+csr_subject_hex() { der_elem "$1" '^ *[0-9]+:d=2 .*cons: SEQUENCE' ; }
+
+# csr_spki_content_hex CSR_DER: content octets of the CSR's SubjectPublicKeyInfo.
+csr_spki_content_hex() {
+	local f=$1 line off
+	# the second d=2 SEQUENCE of CertificationRequestInfo is the SPKI
+	line=$(asn1 "$f" | grep -E '^ *[0-9]+:d=2 .*cons: SEQUENCE' | sed -n 2p) || return 1
+	off=$(printf '%s\n' "$line" | sed -E 's/^ *([0-9]+):.*/\1/')
+	der_elem "$f" "^ *$off:d=2" content
+}
+
+# CMP request (a PKIMessage as saved by cmp_reqout), certTemplate fields:
+# they sit at depth 6 (body, CertReqMessages, CertReqMsg, CertRequest, CertTemplate).
+req_tmpl_subject_hex() { der_elem "$1" '^ *[0-9]+:d=6 .*cont \[ 5 \]' content; }
+req_tmpl_pubkey_hex() { der_elem "$1" '^ *[0-9]+:d=6 .*cont \[ 6 \]' content; }
+req_tmpl_ext_hex() { der_elem "$1" '^ *[0-9]+:d=6 .*cont \[ 9 \]'; }
+
+# req_body FILE: the PKIBody type of a saved CMP message (ir, cr, p10cr, ...).
+req_body() {
+	local n
+	n=$(asn1 "$1" |
+		grep -m1 -E '^ *[0-9]+:d=1 .*cont \[' | sed -E 's/.*cont \[ *([0-9]+) *\].*/\1/')
+	case $n in
+	0) echo ir ;; 2) echo cr ;; 4) echo p10cr ;; 7) echo kur ;; 11) echo rr ;;
+	19) echo pkiconf ;; 24) echo certConf ;; 25) echo pollReq ;; '') echo none ;;
+	*) echo "body$n" ;;
+	esac
+}
+
+# gn_hex TYPE VALUE: DER of one GeneralName (short form lengths only).
+gn_hex() {
+	local tag v
+	case $1 in
+	email) tag=81 ;; DNS) tag=82 ;; URI) tag=86 ;;
+	IP)
+		local IFS=.
+		# shellcheck disable=SC2086
+		set -- $2
+		printf '8704%02x%02x%02x%02x\n' "$1" "$2" "$3" "$4"
+		return 0
+		;;
+	*) return 1 ;;
+	esac
+	v=$(hexstr "$2")
+	printf '%s%02x%s\n' "$tag" $((${#v} / 2)) "$v"
+}
+
+# flip_last_byte IN OUT: copy IN with its last byte changed (breaks a DER signature).
+flip_last_byte() {
+	local size last
+	size=$(stat -c %s "$1")
+	head -c $((size - 1)) "$1" >"$2"
+	last=$(tail -c 1 "$1" | od -An -tu1 | tr -d ' ')
+	printf "\\$(printf '%03o' $(((last ^ 1) & 255)))" >>"$2"
+}
+
+# ---------------------------------------------------------------- mock server
+
+# _srv_launch ARGS...: start `openssl cmp` as mock server, wait for its
+# ACCEPT line, set SRV_PID SRV_PORT SRV_LOG. Returns 1 when it did not come up.
+_srv_launch() {
+	local i
+	SRV_N=$((SRV_N + 1))
+	SRV_LOG=$LIB_TMP/srv.$SRV_N.log
+	OPENSSL_CONF=/dev/null "$OPENSSL" cmp -config "" -port 0 "$@" >"$SRV_LOG" 2>&1 &
+	SRV_PID=$!
+	track_pid "$SRV_PID"
+	SRV_PORT=""
+	for i in $(seq 1 50); do
+		SRV_PORT=$(sed -n 's/^ACCEPT .*:\([0-9][0-9]*\) PID=.*/\1/p' "$SRV_LOG" | head -n1)
+		[ -n "$SRV_PORT" ] && break
+		kill -0 "$SRV_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -z "$SRV_PORT" ]; then
+		fail "mock server did not start" "$(cat "$SRV_LOG")"
+		return 1
+	fi
+	return 0
+}
+
+# srv_start [EXTRA ARGS...]: mock server with PBM (ref $REF, secret $SECRET).
+# It answers with $SRV_RSP_CERT (default: the sample leaf) plus the
+# intermediate in extraCerts and the root in caPubs unless overridden through
+# SRV_EXTRACERTS / SRV_CAPUBS (set to "" to leave out).
+srv_start() {
+	local a=(-srv_ref "$REF" -srv_secret "pass:$SECRET")
+	_srv_args a
+	_srv_launch "${a[@]}" -accept_raverified "$@"
+}
+
+# srv_start_sig [EXTRA ARGS...]: mock server that signs with srv.pem/srv.key
+# and trusts the RA root for signed requests (override with SRV_TRUSTED).
+srv_start_sig() {
+	local a=(-srv_cert "$PKI/srv.pem" -srv_key "$PKI/srv.key"
+		-srv_trusted "${SRV_TRUSTED-$PKI/raroot.pem}")
+	_srv_args a
+	_srv_launch "${a[@]}" -accept_raverified "$@"
+}
+
+_srv_args() {
+	local -n arr=$1
+	arr+=(-rsp_cert "${SRV_RSP_CERT:-$PKI/ee.pem}")
+	local x=${SRV_EXTRACERTS-$PKI/int.pem} c=${SRV_CAPUBS-$PKI/root.pem}
+	[ -n "$x" ] && arr+=(-rsp_extracerts "$x")
+	[ -n "$c" ] && arr+=(-rsp_capubs "$c")
+}
+
+# srv_stop [PID]: stop the given (default: the last started) server.
+srv_stop() {
+	stop_pid "${1:-$SRV_PID}"
+}
+
+# srv_requests [LOG]: how many HTTP requests the server received.
+srv_requests() {
+	grep -c 'Received request' "${1:-$SRV_LOG}" 2>/dev/null
+}
+
+# closed_port: a TCP port on 127.0.0.1 that nothing listens on.
+closed_port() {
+	"$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# ---------------------------------------------------------------- config
+
+# write_config FILE: stdin to FILE, mode 0600 (no permission warning).
+write_config() {
+	cat >"$1"
+	chmod 600 "$1"
+}
+
+# base_config PORT [SECTION]: a minimal PBM section for the mock server.
+base_config() {
+	cat <<EOF
+[${2:-CAhandler}]
+cmp_openssl_bin = $OPENSSL
+cmp_server = 127.0.0.1:$1
+cmp_ref = $REF
+cmp_secret = pass:$SECRET
+cmp_recipient = $RECIPIENT
+EOF
+}
+
+# sig_config PORT: a section with signature-based RA authentication.
+sig_config() {
+	cat <<EOF
+[CAhandler]
+cmp_openssl_bin = $OPENSSL
+cmp_server = 127.0.0.1:$1
+cmp_cert = $PKI/ra.pem
+cmp_key = $PKI/ra.key
+cmp_keypass = pass:$RA_PASS
+cmp_srvcert = $PKI/srv.pem
+EOF
+}
+
+# mk_recorder DIR: an openssl stand-in that records its PID, argv (one
+# element a line, and NUL separated), environment and the mode of the
+# -certout folder into DIR, then execs the real openssl (the PID stays the
+# same). Prints its path.
+mk_recorder() {
+	local d=$1
+	cat >"$d/rec-openssl" <<EOF
+#!/bin/sh
+echo \$\$ >>'$d/pids'
+printf '%s\n' "\$@" >'$d/argv.'\$\$
+printf '%s\0' "\$@" >'$d/argv0.'\$\$
+env >'$d/env.'\$\$
+prev=
+for a in "\$@"; do
+	[ "\$prev" = -certout ] && stat -c %a "\$(dirname "\$a")" >'$d/wdmode.'\$\$
+	prev=\$a
+done
+exec '$OPENSSL' "\$@"
+EOF
+	chmod 755 "$d/rec-openssl"
+	printf '%s\n' "$d/rec-openssl"
+}
+
+# argv_pair RECDIR FLAG: the value after FLAG in the first recorded openssl
+# argv ("<none>" when FLAG is absent, "<last>" when it ends the argv).
+argv_pair() {
+	local f a i
+	f=$(ls "$1"/argv0.* 2>/dev/null | head -n1)
+	[ -n "$f" ] || { echo "<no run>"; return; }
+	mapfile -d '' a <"$f"
+	for i in "${!a[@]}"; do
+		if [ "${a[$i]}" = "$2" ]; then
+			if [ $((i + 1)) -lt ${#a[@]} ]; then printf '%s\n' "${a[$((i + 1))]}"; else echo "<last>"; fi
+			return
+		fi
+	done
+	echo "<none>"
+}
+
+# argv_count RECDIR WORD: how often WORD is an element of the recorded argv.
+argv_count() {
+	local f
+	f=$(ls "$1"/argv0.* 2>/dev/null | head -n1)
+	[ -n "$f" ] || { echo 0; return; }
+	tr '\0' '\n' <"$f" | grep -cxF -- "$2"
+}
+
+# ---------------------------------------------------------------- running
+
+# run ARGS...: run the binary under test; stdout in $OUT, stderr in $ERR,
+# exit status in $RC. stdin from $RUN_STDIN (default /dev/null). Bounded by
+# `timeout` so that a hang fails the test instead of the suite.
+OUT="" ERR="" RC=0
+run() {
+	local d
+	d=$(mktemp -d "$LIB_TMP/run.XXXXXX")
+	OUT=$d/stdout
+	ERR=$d/stderr
+	timeout -k 5 "${RUN_LIMIT:-60}" "$BIN" "$@" <"${RUN_STDIN:-/dev/null}" >"$OUT" 2>"$ERR"
+	RC=$?
+	return 0
+}
+
+lines() { awk 'END { print NR }' "$1"; }
+
+# ---------------------------------------------------------------- assertions
+
+# assert_rc WANT [MSG]: WANT may list alternatives, "65|66".
+assert_rc() {
+	local want=$1 msg=${2:-exit status}
+	case "|$want|" in
+	*"|$RC|"*) ok "$msg is $RC" ;;
+	*) fail "$msg: want $want, got $RC" "stderr: $(cat "$ERR")" ;;
+	esac
+}
+
+assert_stdout_empty() {
+	if [ ! -s "$OUT" ]; then ok "stdout empty"; else fail "stdout not empty" "$(cat "$OUT")"; fi
+}
+
+assert_stderr_empty() {
+	if [ ! -s "$ERR" ]; then ok "stderr empty"; else fail "stderr not empty" "$(cat "$ERR")"; fi
+}
+
+# assert_stderr_lines N: exactly N lines on stderr.
+assert_stderr_lines() {
+	local n
+	n=$(lines "$ERR")
+	if [ "$n" -eq "$1" ]; then ok "stderr has $1 line(s)"; else
+		fail "stderr has $n line(s), want $1" "$(cat "$ERR")"
+	fi
+}
+
+# assert_stderr_prefixed: every stderr line starts with "cmpenroll: ".
+assert_stderr_prefixed() {
+	if [ -s "$ERR" ] && grep -vq '^cmpenroll: ' "$ERR"; then
+		fail "stderr line without 'cmpenroll: ' prefix" "$(grep -v '^cmpenroll: ' "$ERR")"
+	else
+		ok "stderr lines start with 'cmpenroll: '"
+	fi
+}
+
+# assert_one_error: the usual shape of a failure: no stdout, one prefixed line.
+assert_one_error() {
+	assert_stdout_empty
+	assert_stderr_lines 1
+	assert_stderr_prefixed
+}
+
+# assert_stderr_match ERE [MSG] (case-insensitive)
+assert_stderr_match() {
+	if grep -Eiq -- "$1" "$ERR"; then ok "${2:-stderr matches /$1/}"; else
+		fail "${2:-stderr does not match /$1/}" "$(cat "$ERR")"
+	fi
+}
+
+assert_stderr_nomatch() {
+	if grep -Eiq -- "$1" "$ERR"; then fail "${2:-stderr matches /$1/}" "$(cat "$ERR")"; else
+		ok "${2:-stderr does not match /$1/}"
+	fi
+}
+
+assert_stdout_match() {
+	if grep -Eiq -- "$1" "$OUT"; then ok "${2:-stdout matches /$1/}"; else
+		fail "${2:-stdout does not match /$1/}" "$(cat "$OUT")"
+	fi
+}
+
+assert_file_exists() {
+	if [ -f "$1" ]; then ok "${2:-file exists: ${1##*/}}"; else fail "${2:-file missing: $1}"; fi
+}
+
+assert_file_absent() {
+	if [ ! -e "$1" ] && [ ! -L "$1" ]; then ok "${2:-no file ${1##*/}}"; else
+		fail "${2:-file should not exist: $1}" "$(ls -la "$1" 2>&1)"
+	fi
+}
+
+# assert_same_bytes A B [MSG]
+assert_same_bytes() {
+	if cmp -s "$1" "$2"; then ok "${3:-${2##*/} equals ${1##*/} byte for byte}"; else
+		fail "${3:-${2##*/} differs from ${1##*/}}" "$(cmp "$1" "$2" 2>&1)"
+	fi
+}
+
+# assert_eq GOT WANT MSG
+assert_eq() {
+	if [ "$1" = "$2" ]; then ok "$3"; else fail "$3" "want: $2" "got:  $1"; fi
+}
+
+# assert_contains HAYSTACK NEEDLE MSG (plain substring)
+assert_contains() {
+	case $1 in
+	*"$2"*) ok "$3" ;;
+	*) fail "$3" "missing: $2" ;;
+	esac
+}
+
+assert_not_contains() {
+	case $1 in
+	*"$2"*) fail "$3" "found: $2" ;;
+	*) ok "$3" ;;
+	esac
+}
+
+# assert_mode FILE OCTAL
+assert_mode() {
+	local m
+	m=$(stat -c %a "$1" 2>/dev/null)
+	assert_eq "$m" "$2" "mode of ${1##*/} is $2"
+}
+
+# assert_srv_requests N [LOG]: the server received exactly N requests.
+assert_srv_requests() {
+	local n
+	n=$(srv_requests "${2:-$SRV_LOG}")
+	assert_eq "$n" "$1" "server received $1 request(s)"
+}
+
+# assert_chain FILE FP...: FILE holds only PEM certificates, exactly these, in order.
+assert_chain() {
+	local f=$1 got want
+	shift
+	if pem_only "$f"; then ok "${f##*/}: only PEM certificates"; else
+		fail "${f##*/}: not only PEM certificates" "$(head -c 2000 "$f")"
+	fi
+	got=$(pem_fps "$f")
+	want=$(printf '%s\n' "$@")
+	assert_eq "$got" "$want" "${f##*/}: certificates are $# in the expected order"
+}
+
+# cert_serial FILE: the certificate's serial, hex, as openssl prints it.
+declare -A _SERIAL_CACHE=()
+cert_serial() {
+	local key
+	key=$(sha1sum <"$1" 2>/dev/null | cut -c1-40)
+	if [ -z "${_SERIAL_CACHE[$key]+x}" ]; then
+		_SERIAL_CACHE[$key]=$(ossl x509 -in "$1" -noout -serial 2>/dev/null | sed 's/^serial=//')
+	fi
+	printf '%s\n' "${_SERIAL_CACHE[$key]}"
+}
+
+# assert_issued LEAF [CHAIN...]: the run succeeded; stdout holds LEAF then
+# CHAIN (default: intermediate, root); one stderr line "cmpenroll: issued
+# <subject>, serial <hex>, expires <time>".
+assert_issued() {
+	local leaf=$1 fps=() c serial
+	shift
+	[ $# -gt 0 ] || set -- "$PKI/int.pem" "$PKI/root.pem"
+	assert_rc 0
+	fps+=("$(cert_fp "$leaf")")
+	for c in "$@"; do fps+=("$(cert_fp "$c")"); done
+	assert_chain "$OUT" "${fps[@]}"
+	assert_stderr_lines 1
+	serial=$(cert_serial "$leaf" | sed 's/^0*//')
+	assert_stderr_match "^cmpenroll: issued .*, serial (0x)?0*$serial, expires .*[0-9]" \
+		"stderr: 'cmpenroll: issued ..., serial $serial, expires ...'"
+}
+
+# assert_request_carries REQ CSR [GN...]: the saved request REQ (a CMP
+# message with a certTemplate) carries CSR's subject and public key byte for
+# byte, and each GeneralName GN given as "TYPE VALUE" (DNS, IP, URI, email).
+assert_request_carries() {
+	local req=$1 csr=$2 der ext g
+	shift 2
+	if [ ! -s "$req" ]; then
+		fail "saved request ${req##*/} missing"
+		return
+	fi
+	der=$(mktemp "$LIB_TMP/csr.XXXXXX")
+	csr_der "$csr" "$der"
+	assert_eq "$(req_tmpl_subject_hex "$req")" "$(csr_subject_hex "$der")" \
+		"request ${req##*/}: certTemplate subject equals the CSR's"
+	assert_eq "$(req_tmpl_pubkey_hex "$req")" "$(csr_spki_content_hex "$der")" \
+		"request ${req##*/}: certTemplate public key equals the CSR's"
+	ext=$(req_tmpl_ext_hex "$req")
+	for g in "$@"; do
+		# shellcheck disable=SC2086
+		assert_contains "$ext" "$(gn_hex ${g%% *} "${g#* }")" \
+			"request ${req##*/}: SAN $g in certTemplate"
+	done
+	rm -f "$der"
+}
+
+EE_SANS=("DNS ee.example" "DNS www.ee.example" "IP 127.0.0.1" "URI https://ee.example/cmp")
