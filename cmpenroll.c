@@ -299,7 +299,11 @@ interpret_run(struct state *st)
 		return 0;
 	runner_diagnose(st->run.output.len ? (char *)st->run.output.data : "",
 	    &st->diag);
-	msg_err("%s: %s", st->diag.what, st->diag.detail);
+	if (*st->diag.detail == '\0')
+		msg_err("%s: exit status %d, no output", st->diag.what,
+		    st->run.exit_code);
+	else
+		msg_err("%s: %s", st->diag.what, st->diag.detail);
 	return st->diag.exit_status;
 }
 

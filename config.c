@@ -568,6 +568,11 @@ config_command(const struct config *cfg, const struct options *opt,
 	bd.kur_signed = strcmp(c->cmd, "kur") == 0 &&
 	    (opt->oldcert != NULL || config_value(cfg, "cmp_cert") != NULL) &&
 	    (opt->key != NULL || config_value(cfg, "cmp_key") != NULL);
+	if (strcmp(c->cmd, "kur") == 0 && !bd.kur_signed) {
+		msg_err("kur needs the certificate to update and its key: "
+		    "--oldcert and --key, or cmp_cert and cmp_key");
+		return opt->cmd != NULL ? EX_USAGE : EX_CONFIG;
+	}
 	push(c, cfg->openssl_bin, 0);
 	push(c, "cmp", 0);
 	v = config_value(cfg, "cmp_config");

@@ -36,6 +36,12 @@ on_signal(int sig)
 	caught = sig;
 }
 
+static void
+on_child(int sig)
+{
+	(void)sig;
+}
+
 void
 runner_signals_install(void)
 {
@@ -47,6 +53,9 @@ runner_signals_install(void)
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
 		sigaction(stop_signals[i], &sa, NULL);
+	/* A handler, not SIG_DFL: only a caught SIGCHLD interrupts ppoll. */
+	sa.sa_handler = on_child;
+	sigaction(SIGCHLD, &sa, NULL);
 	/* A closed stdout is reported as a write error, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -227,23 +236,29 @@ keep_output(struct run_result *r, const char *data, size_t len)
 	}
 }
 
-/* Wait for the child after EOF, still honouring signals and deadline. */
+/*
+ * Wait for the child after EOF, still honouring signals and the deadline.
+ * SIGCHLD is blocked outside ppoll, so its arrival ends the wait at once.
+ */
 static void
 reap_child(pid_t pid, int *status, struct run_result *r,
     const sigset_t *orig)
 {
-	struct timespec	tick = { 0, 20 * 1000 * 1000 };
+	struct timespec	 ts;
+	int		 ms;
 
 	for (;;) {
 		if (waitpid(pid, status, WNOHANG) == pid)
 			return;
-		if (caught || deadline_ms() == 0) {
+		if (caught || (ms = deadline_ms()) == 0) {
 			r->interrupted = caught;
 			r->timed_out = !caught;
 			stop_child(pid, status);
 			return;
 		}
-		ppoll(NULL, 0, &tick, orig);
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (long)(ms % 1000) * 1000000;
+		ppoll(NULL, 0, ms > 0 ? &ts : NULL, orig);
 	}
 }
 
@@ -269,6 +284,7 @@ runner_run(const struct command *c, int unused, struct run_result *r)
 	sigemptyset(&block);
 	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
 		sigaddset(&block, stop_signals[i]);
+	sigaddset(&block, SIGCHLD);
 	/* Blocked here, delivered only inside ppoll: no signal is missed. */
 	sigprocmask(SIG_BLOCK, &block, &orig);
 	if ((r->interrupted = caught) != 0)

@@ -736,14 +736,15 @@ START_TEST(config_kur)
 	assert_pair(&c, "-certout", "/wd/cert.pem");
 	command_free(&c);
 
-	/* A kur with a certificate but no key is still MAC-protected. */
+	/* A kur without the old key cannot be signed: refused, nothing sent. */
 	opts_init(&o);
 	o.cmd = "kur";
 	o.oldcert = "/x/old.pem";
-	build_ok("[CAhandler]\ncmp_ref = 1234\ncmp_secret = pass:S\n", &o,
-	    NULL, &c);
-	assert_pair(&c, "-secret", "env:CMPENROLL_PASS_SECRET");
-	command_free(&c);
+	ck_assert_int_eq(build("[CAhandler]\ncmp_ref = 1234\n"
+	    "cmp_secret = pass:S\n", &o, NULL, &c), EX_USAGE);
+	ck_assert_uint_eq(c.argc, 0);
+	ck_assert_int_eq(build("[CAhandler]\ncmp_cmd = kur\n", NULL, NULL,
+	    &c), EX_CONFIG);
 }
 END_TEST
 
