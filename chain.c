@@ -38,15 +38,75 @@ load_certs(const char *path, STACK_OF(X509) *into)
 	return n;
 }
 
+/* Byte for byte, in DER. */
+static int
+same_der(const void *a, const void *b, int (*i2d)(const void *,
+    unsigned char **))
+{
+	unsigned char	*da = NULL, *db = NULL;
+	int		 la, lb, same;
+
+	la = i2d(a, &da);
+	lb = i2d(b, &db);
+	same = la > 0 && la == lb && memcmp(da, db, (size_t)la) == 0;
+	OPENSSL_free(da);
+	OPENSSL_free(db);
+	return same;
+}
+
+static int
+i2d_cert(const void *x, unsigned char **out)
+{
+	return i2d_X509((const X509 *)x, out);
+}
+
+static int
+i2d_spki(const void *k, unsigned char **out)
+{
+	return i2d_X509_PUBKEY((const X509_PUBKEY *)k, out);
+}
+
+/* Is this the CSR's public key?  Compared as SubjectPublicKeyInfo. */
+static int
+has_key(X509 *x, const X509_PUBKEY *key)
+{
+	return same_der(X509_get_X509_PUBKEY(x), key, i2d_spki);
+}
+
 static int
 contains(STACK_OF(X509) *sk, X509 *x)
 {
 	int i;
 
 	for (i = 0; i < sk_X509_num(sk); i++)
-		if (X509_cmp(sk_X509_value(sk, i), x) == 0)
+		if (same_der(sk_X509_value(sk, i), x, i2d_cert))
 			return 1;
 	return 0;
+}
+
+/*
+ * Did cand issue child?  The names must match; where both carry key
+ * identifiers (authority and subject), those must match too, which tells
+ * apart a CA's old and new certificate under one name.
+ */
+static int
+issued_by(X509 *child, X509 *cand)
+{
+	AUTHORITY_KEYID		*akid;
+	ASN1_OCTET_STRING	*skid;
+	int			 ok = 1;
+
+	if (X509_NAME_cmp(X509_get_issuer_name(child),
+	    X509_get_subject_name(cand)) != 0)
+		return 0;
+	akid = X509_get_ext_d2i(child, NID_authority_key_identifier, NULL,
+	    NULL);
+	skid = X509_get_ext_d2i(cand, NID_subject_key_identifier, NULL, NULL);
+	if (akid != NULL && akid->keyid != NULL && skid != NULL)
+		ok = ASN1_OCTET_STRING_cmp(akid->keyid, skid) == 0;
+	AUTHORITY_KEYID_free(akid);
+	ASN1_OCTET_STRING_free(skid);
+	return ok;
 }
 
 /*
@@ -55,11 +115,11 @@ contains(STACK_OF(X509) *sk, X509 *x)
  */
 int
 chain_collect(const char *certout, const char *extracerts,
-    const char *cacerts, const EVP_PKEY *csr_key, struct issued *res)
+    const char *cacerts, const X509_PUBKEY *csr_key, struct issued *res)
 {
 	STACK_OF(X509)	*leafs, *pool;
-	X509		*cur, *cand;
-	int		 i, found, rc = 0;
+	X509		*cur, *cand = NULL;
+	int		 i, rc = 0;
 
 	memset(res, 0, sizeof(*res));
 	leafs = sk_X509_new_null();
@@ -76,8 +136,7 @@ chain_collect(const char *certout, const char *extracerts,
 		goto out;
 	}
 	res->leaf = sk_X509_shift(leafs);
-	if (csr_key != NULL &&
-	    EVP_PKEY_eq(X509_get0_pubkey(res->leaf), csr_key) != 1) {
+	if (csr_key != NULL && !has_key(res->leaf, csr_key)) {
 		msg_err("the CA returned a certificate for another key than "
 		    "the CSR's");
 		rc = EX_DATAERR;
@@ -85,21 +144,20 @@ chain_collect(const char *certout, const char *extracerts,
 	}
 	load_certs(extracerts, pool);
 	load_certs(cacerts, pool);
-	for (cur = res->leaf;;) {
-		/* A self-signed certificate ends the path. */
-		if (X509_check_issued(cur, cur) == X509_V_OK)
-			break;
-		for (i = 0, found = 0; i < sk_X509_num(pool) && !found; i++) {
+	/* A self-issued certificate ends the path. */
+	for (cur = res->leaf; !issued_by(cur, cur); cur = cand) {
+		for (i = 0, cand = NULL; i < sk_X509_num(pool); i++) {
 			cand = sk_X509_value(pool, i);
-			found = X509_check_issued(cand, cur) == X509_V_OK &&
-			    X509_cmp(cand, res->leaf) != 0 &&
-			    !contains(res->chain, cand);
+			if (issued_by(cur, cand) &&
+			    !same_der(cand, res->leaf, i2d_cert) &&
+			    !contains(res->chain, cand))
+				break;
+			cand = NULL;
 		}
-		if (!found)
+		if (cand == NULL)
 			break;
 		X509_up_ref(cand);
 		sk_X509_push(res->chain, cand);
-		cur = cand;
 	}
 out:
 	sk_X509_pop_free(leafs, X509_free);
@@ -183,7 +241,8 @@ chain_time(const ASN1_TIME *t, char *out, size_t sz)
  * unreadable, expired or for another key means enroll.
  */
 int
-chain_not_due(const char *path, const EVP_PKEY *key, long days, X509 **cert)
+chain_not_due(const char *path, const X509_PUBKEY *key, long days,
+    X509 **cert)
 {
 	STACK_OF(X509)	*sk = sk_X509_new_null();
 	X509		*x;
@@ -193,7 +252,7 @@ chain_not_due(const char *path, const EVP_PKEY *key, long days, X509 **cert)
 	if (sk == NULL || load_certs(path, sk) < 1)
 		goto out;
 	x = sk_X509_value(sk, 0);
-	if (EVP_PKEY_eq(X509_get0_pubkey(x), key) != 1 ||
+	if (!has_key(x, key) ||
 	    X509_cmp_time(X509_get0_notBefore(x), NULL) > 0 ||
 	    X509_cmp_time(X509_get0_notAfter(x), &limit) <= 0)
 		goto out;

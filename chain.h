@@ -15,10 +15,10 @@ struct issued {
 };
 
 int	 chain_collect(const char *, const char *, const char *,
-	    const EVP_PKEY *, struct issued *);
+	    const X509_PUBKEY *, struct issued *);
 void	 chain_free(struct issued *);
 int	 chain_pem(X509 *, STACK_OF(X509) *, struct buf *);
-int	 chain_not_due(const char *, const EVP_PKEY *, long, X509 **);
+int	 chain_not_due(const char *, const X509_PUBKEY *, long, X509 **);
 void	 chain_name(const X509_NAME *, char *, size_t);
 void	 chain_time(const ASN1_TIME *, char *, size_t);
 

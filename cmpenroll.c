@@ -409,7 +409,7 @@ enroll(struct state *st, const struct cli *cli)
 	if ((rc = csr_load(cli->csr_path, &st->csr)) != 0)
 		return rc;
 	if (cli->renew_within >= 0 && chain_not_due(target,
-	    X509_REQ_get0_pubkey(st->csr.req), cli->renew_within,
+	    X509_REQ_get_X509_PUBKEY(st->csr.req), cli->renew_within,
 	    &st->subject_cert)) {
 		chain_time(X509_get0_notAfter(st->subject_cert), text,
 		    sizeof(text));
@@ -423,7 +423,7 @@ enroll(struct state *st, const struct cli *cli)
 	    (rc = run_command(st, cli, &f)) != 0)
 		return rc;
 	if ((rc = chain_collect(f.certout, f.extracertsout, f.cacertsout,
-	    X509_REQ_get0_pubkey(st->csr.req), &st->issued)) != 0 ||
+	    X509_REQ_get_X509_PUBKEY(st->csr.req), &st->issued)) != 0 ||
 	    (rc = write_outputs(st, cli)) != 0)
 		return rc;
 	st->status = "issued";
