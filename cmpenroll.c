@@ -218,7 +218,7 @@ struct state {
 	struct issued	 issued;
 	X509		*subject_cert;	/* revoked, or the one not yet due */
 	const char	*status;
-	char		 paths[5][PATH_MAX];
+	char		 paths[4][PATH_MAX];
 };
 
 static void
@@ -232,11 +232,14 @@ state_free(struct state *st)
 	X509_free(st->subject_cert);
 }
 
-/* The private work folder, its file names, and the CSR in it. */
+/*
+ * The private work folder and the names of what openssl writes there.  The
+ * CSR itself reaches openssl through a pipe (RUNNER_FEED_PATH), as PEM.
+ */
 static int
 prepare_workdir(struct state *st, struct files *f)
 {
-	static const char *const names[] = { "csr", "newkey.pem", "cert.pem",
+	static const char *const names[] = { "newkey.pem", "cert.pem",
 	    "extracerts.pem", "cacerts.pem" };
 	char	*wd;
 	size_t	 i;
@@ -244,17 +247,15 @@ prepare_workdir(struct state *st, struct files *f)
 
 	if ((rc = runner_workdir_create(st->cfg.tmp_dir, &wd)) != 0)
 		return rc;
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 4; i++)
 		snprintf(st->paths[i], sizeof(st->paths[i]), "%s/%s", wd,
 		    names[i]);
-	f->csr = st->paths[0];
-	f->newkey = st->paths[1];
-	f->certout = st->paths[2];
-	f->extracertsout = st->paths[3];
-	f->cacertsout = st->paths[4];
-	if (st->csr.req == NULL)
-		return 0;
-	return util_write_new(f->csr, st->csr.raw.data, st->csr.raw.len);
+	f->csr = RUNNER_FEED_PATH;
+	f->newkey = st->paths[0];
+	f->certout = st->paths[1];
+	f->extracertsout = st->paths[2];
+	f->cacertsout = st->paths[3];
+	return 0;
 }
 
 /* The "fields" mapping hands openssl the CSR's public key as a file. */
@@ -307,27 +308,69 @@ interpret_run(struct state *st)
 	return st->diag.exit_status;
 }
 
+/* Does openssl get the CSR's fields rather than the CSR itself? */
 static int
-run_command(struct state *st, const struct cli *cli, const struct files *f)
+needs_fields(const struct state *st)
+{
+	return st->cmd.mapping == MAPPING_FIELDS &&
+	    strcmp(st->cmd.cmd, "p10cr") != 0;
+}
+
+static int
+build_command(struct state *st, const struct cli *cli, const struct files *f)
 {
 	char	*line;
 	int	 rc;
 
+	command_free(&st->cmd);
 	if ((rc = config_command(&st->cfg, &cli->opt, f, st->csr.req,
 	    &st->cmd)) != 0)
 		return rc;
-	if (st->csr.req != NULL && st->cmd.mapping == MAPPING_FIELDS &&
-	    strcmp(st->cmd.cmd, "p10cr") != 0 &&
-	    (rc = write_public_key(st, f->newkey)) != 0)
-		return rc;
-	if (verbosity > 0) {
+	if (verbosity > 0 && (st->csr.req != NULL || !needs_fields(st))) {
 		line = runner_command_line(&st->cmd);
 		msg_info("running %s", line);
 		free(line);
 	}
-	if ((rc = runner_run(&st->cmd, 0, &st->run)) != 0)
+	return 0;
+}
+
+/*
+ * Run openssl.  With the CSR passed as such, openssl starts while the CSR
+ * is read and verified, and gets it through a pipe only once it verified:
+ * a bad CSR ends openssl before it has anything to send.  The fields
+ * mapping needs the CSR's subject on the command line, so there the CSR
+ * comes first.
+ */
+static int
+run_command(struct state *st, const struct cli *cli, const struct files *f)
+{
+	struct child	 ch;
+	struct buf	 pem = { 0 };
+	int		 rc;
+
+	if ((rc = build_command(st, cli, f)) != 0)
 		return rc;
-	return interpret_run(st);
+	if (needs_fields(st)) {
+		if (st->csr.req == NULL &&
+		    ((rc = csr_load(cli->csr_path, &st->csr)) != 0 ||
+		    (rc = build_command(st, cli, f)) != 0))
+			return rc;
+		if ((rc = write_public_key(st, f->newkey)) != 0 ||
+		    (rc = runner_run(&st->cmd, &st->run)) != 0)
+			return rc;
+		return interpret_run(st);
+	}
+	if ((rc = runner_start(&st->cmd, 1, &ch)) != 0)
+		return rc;
+	if ((st->csr.req == NULL &&
+	    (rc = csr_load(cli->csr_path, &st->csr)) != 0) ||
+	    (rc = csr_pem(&st->csr, &pem)) != 0) {
+		runner_abort(&ch);
+		return rc;
+	}
+	rc = runner_finish(&ch, pem.data, pem.len, &st->run);
+	buf_free(&pem);
+	return rc != 0 ? rc : interpret_run(st);
 }
 
 static void
@@ -406,7 +449,9 @@ enroll(struct state *st, const struct cli *cli)
 	char		 text[1024];
 	int		 rc;
 
-	if ((rc = csr_load(cli->csr_path, &st->csr)) != 0)
+	/* A renewal check and a dry run look at the CSR before anything. */
+	if ((cli->renew_within >= 0 || cli->dry_run) &&
+	    (rc = csr_load(cli->csr_path, &st->csr)) != 0)
 		return rc;
 	if (cli->renew_within >= 0 && chain_not_due(target,
 	    X509_REQ_get_X509_PUBKEY(st->csr.req), cli->renew_within,
@@ -468,7 +513,9 @@ revoke_cert(struct state *st, const struct cli *cli)
 		return dry_run(st, cli);
 	}
 	if ((rc = prepare_workdir(st, &f)) != 0 ||
-	    (rc = run_command(st, cli, &f)) != 0)
+	    (rc = build_command(st, cli, &f)) != 0 ||
+	    (rc = runner_run(&st->cmd, &st->run)) != 0 ||
+	    (rc = interpret_run(st)) != 0)
 		return rc;
 	st->status = "revoked";
 	describe(st->subject_cert, text, sizeof(text));

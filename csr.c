@@ -144,6 +144,34 @@ csr_load(const char *path, struct csr *csr)
 	return 0;
 }
 
+/*
+ * The CSR as PEM, for openssl to read from a pipe (it reads DER only from
+ * a file it can open twice).  PEM input is passed as read; DER is wrapped
+ * as it is, byte for byte.
+ */
+int
+csr_pem(const struct csr *csr, struct buf *out)
+{
+	BIO	*bio;
+	char	*p;
+	long	 n;
+
+	if (csr->raw.len > 0 && csr->raw.data[0] != 0x30)
+		return buf_append(out, csr->raw.data, csr->raw.len) == 0 ? 0 :
+		    EX_SOFTWARE;
+	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
+	    PEM_write_bio(bio, PEM_STRING_X509_REQ, "", csr->raw.data,
+	    (long)csr->raw.len) <= 0) {
+		BIO_free(bio);
+		msg_err("cannot encode the CSR as PEM");
+		return EX_SOFTWARE;
+	}
+	n = BIO_get_mem_data(bio, &p);
+	buf_append(out, p, (size_t)n);
+	BIO_free(bio);
+	return 0;
+}
+
 void
 csr_free(struct csr *csr)
 {

@@ -18,6 +18,7 @@ struct csr {
 
 int	 csr_parse(const unsigned char *, size_t, X509_REQ **, const char **);
 int	 csr_load(const char *, struct csr *);
+int	 csr_pem(const struct csr *, struct buf *);
 void	 csr_free(struct csr *);
 char	*csr_name_to_slash(const X509_NAME *, const char **);
 int	 csr_fields(X509_REQ *, char **, char **, const char **);

@@ -155,8 +155,8 @@ child_environment(const struct command *c)
 }
 
 static int
-spawn_child(const struct command *c, int out_fd, const sigset_t *mask,
-    pid_t *pid)
+spawn_child(const struct command *c, int out_fd, int feed_fd,
+    const sigset_t *mask, pid_t *pid)
 {
 	posix_spawn_file_actions_t	 fa;
 	posix_spawnattr_t		 attr;
@@ -174,6 +174,8 @@ spawn_child(const struct command *c, int out_fd, const sigset_t *mask,
 	    O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
 	posix_spawn_file_actions_adddup2(&fa, out_fd, STDERR_FILENO);
+	if (feed_fd != -1)
+		posix_spawn_file_actions_adddup2(&fa, feed_fd, RUNNER_FEED_FD);
 	posix_spawnattr_init(&attr);
 	sigemptyset(&dflt);
 	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
@@ -262,55 +264,129 @@ reap_child(pid_t pid, int *status, struct run_result *r,
 	}
 }
 
+static void
+close_fd(int *fd)
+{
+	if (*fd != -1)
+		close(*fd);
+	*fd = -1;
+}
+
 /*
- * Run the command, collect its output.  Returns 0 when the child ran (its
- * own result is in r, and r->interrupted or r->timed_out say whether we
- * ended it), else a reported exit status.
+ * Start the command.  With feed, the child's descriptor 3 is a pipe that
+ * runner_finish fills: openssl can start up while the caller still checks
+ * what it will be fed.  Signals stay blocked until runner_finish or
+ * runner_abort, and are delivered only inside ppoll: none is missed.
  */
 int
-runner_run(const struct command *c, int unused, struct run_result *r)
+runner_start(const struct command *c, int feed, struct child *ch)
 {
-	struct pollfd	 pfd;
-	struct timespec	 ts;
-	sigset_t	 block, orig;
-	char		 chunk[4096];
-	pid_t		 pid = -1;
-	ssize_t		 n;
-	size_t		 i;
-	int		 fds[2] = { -1, -1 }, status = 0, rc = 0, ms, eof = 0;
+	sigset_t	block;
+	size_t		i;
+	int		out[2] = { -1, -1 }, in[2] = { -1, -1 }, rc = 0;
 
-	(void)unused;
-	memset(r, 0, sizeof(*r));
+	memset(ch, 0, sizeof(*ch));
+	ch->pid = -1;
+	ch->out_fd = ch->feed_fd = -1;
 	sigemptyset(&block);
 	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
 		sigaddset(&block, stop_signals[i]);
 	sigaddset(&block, SIGCHLD);
-	/* Blocked here, delivered only inside ppoll: no signal is missed. */
-	sigprocmask(SIG_BLOCK, &block, &orig);
-	if ((r->interrupted = caught) != 0)
-		goto out;
-	if (pipe2(fds, O_CLOEXEC) == -1) {
+	sigprocmask(SIG_BLOCK, &block, &ch->orig);
+	ch->started = 1;
+	if (caught)
+		return 0;
+	if (pipe2(out, O_CLOEXEC) == -1 ||
+	    (feed && pipe2(in, O_CLOEXEC | O_NONBLOCK) == -1)) {
 		msg_err("pipe: %s", strerror(errno));
 		rc = EX_OSERR;
-		goto out;
+	} else if ((rc = spawn_child(c, out[1], in[0], &ch->orig,
+	    &ch->pid)) == 0) {
+		ch->out_fd = out[0];
+		ch->feed_fd = in[1];
+		out[0] = in[1] = -1;
 	}
-	if ((rc = spawn_child(c, fds[1], &orig, &pid)) != 0)
-		goto out;
-	close(fds[1]);
-	fds[1] = -1;
+	close_fd(&out[0]);
+	close_fd(&out[1]);
+	close_fd(&in[0]);
+	close_fd(&in[1]);
+	if (rc != 0)
+		runner_abort(ch);
+	return rc;
+}
+
+/* End a started child without feeding it: nothing it needed was sent. */
+void
+runner_abort(struct child *ch)
+{
+	int status;
+
+	if (ch->pid > 0)
+		stop_child(ch->pid, &status);
+	ch->pid = -1;
+	close_fd(&ch->out_fd);
+	close_fd(&ch->feed_fd);
+	if (ch->started)
+		sigprocmask(SIG_SETMASK, &ch->orig, NULL);
+	ch->started = 0;
+}
+
+/* Write what the pipe takes now; close it when all is written. */
+static void
+feed_some(struct child *ch, const unsigned char *data, size_t len,
+    size_t *done)
+{
+	ssize_t n;
+
+	n = write(ch->feed_fd, data + *done, len - *done);
+	if (n > 0)
+		*done += (size_t)n;
+	if ((n == -1 && errno != EAGAIN && errno != EINTR) || *done == len)
+		close_fd(&ch->feed_fd);
+}
+
+/*
+ * Feed the child (when it was started with feed), collect its output
+ * until it ends, and wait for it.  Returns 0 when the child ran (its own
+ * result is in r; r->interrupted or r->timed_out say whether we ended it),
+ * else a reported exit status.
+ */
+int
+runner_finish(struct child *ch, const void *feed, size_t feed_len,
+    struct run_result *r)
+{
+	struct pollfd	 pfd[2];
+	struct timespec	 ts;
+	char		 chunk[4096];
+	ssize_t		 n;
+	size_t		 fed = 0;
+	int		 status = 0, ms, eof = 0;
+
+	memset(r, 0, sizeof(*r));
+	if ((r->interrupted = caught) != 0 || ch->pid <= 0) {
+		runner_abort(ch);
+		return 0;
+	}
 	while (!eof) {
 		if ((r->interrupted = caught) != 0 ||
 		    (r->timed_out = deadline_ms() == 0) != 0)
 			break;
-		pfd.fd = fds[0];
-		pfd.events = POLLIN;
+		pfd[0].fd = ch->out_fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = ch->feed_fd;
+		pfd[1].events = POLLOUT;
 		if ((ms = deadline_ms()) > 0) {
 			ts.tv_sec = ms / 1000;
 			ts.tv_nsec = (long)(ms % 1000) * 1000000;
 		}
-		if (ppoll(&pfd, 1, ms > 0 ? &ts : NULL, &orig) <= 0)
+		if (ppoll(pfd, ch->feed_fd != -1 ? 2 : 1, ms > 0 ? &ts : NULL,
+		    &ch->orig) <= 0)
 			continue;
-		if ((n = read(fds[0], chunk, sizeof(chunk))) == -1 &&
+		if (ch->feed_fd != -1 && pfd[1].revents != 0)
+			feed_some(ch, feed, feed_len, &fed);
+		if (pfd[0].revents == 0)
+			continue;
+		if ((n = read(ch->out_fd, chunk, sizeof(chunk))) == -1 &&
 		    (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
@@ -318,22 +394,33 @@ runner_run(const struct command *c, int unused, struct run_result *r)
 		else
 			keep_output(r, chunk, (size_t)n);
 	}
+	close_fd(&ch->feed_fd);
 	if (!eof)
-		stop_child(pid, &status);
+		stop_child(ch->pid, &status);
 	else
-		reap_child(pid, &status, r, &orig);
+		reap_child(ch->pid, &status, r, &ch->orig);
+	ch->pid = -1;
 	if (WIFEXITED(status)) {
 		r->exited = 1;
 		r->exit_code = WEXITSTATUS(status);
 	} else if (WIFSIGNALED(status))
 		r->term_signal = WTERMSIG(status);
-out:
-	if (fds[0] != -1)
-		close(fds[0]);
-	if (fds[1] != -1)
-		close(fds[1]);
-	sigprocmask(SIG_SETMASK, &orig, NULL);
-	return rc;
+	runner_abort(ch);
+	return 0;
+}
+
+/* Run a command that needs no feed, from start to end. */
+int
+runner_run(const struct command *c, struct run_result *r)
+{
+	struct child	ch;
+	int		rc;
+
+	if ((rc = runner_start(c, 0, &ch)) != 0) {
+		memset(r, 0, sizeof(*r));
+		return rc;
+	}
+	return runner_finish(&ch, NULL, 0, r);
 }
 
 void

@@ -6,6 +6,8 @@
 #ifndef CMPENROLL_RUNNER_H
 #define CMPENROLL_RUNNER_H
 
+#include <signal.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "config.h"
@@ -13,6 +15,18 @@
 
 /* openssl cmp 3.0 writes its log to stdout: both streams land here. */
 #define RUN_OUTPUT_MAX	(256 * 1024)
+
+/* Where a started child finds what runner_finish feeds it. */
+#define RUNNER_FEED_FD	3
+#define RUNNER_FEED_PATH "/dev/fd/3"
+
+struct child {
+	pid_t		pid;
+	int		out_fd;
+	int		feed_fd;
+	int		started;
+	sigset_t	orig;
+};
 
 struct run_result {
 	int		exited;		/* 1: exit_code is valid */
@@ -37,7 +51,11 @@ int	 runner_caught_signal(void);
 int	 runner_workdir_create(const char *, char **);
 void	 runner_workdir_remove(void);
 void	 runner_set_deadline(unsigned int);
-int	 runner_run(const struct command *, int, struct run_result *);
+int	 runner_start(const struct command *, int, struct child *);
+int	 runner_finish(struct child *, const void *, size_t,
+	    struct run_result *);
+void	 runner_abort(struct child *);
+int	 runner_run(const struct command *, struct run_result *);
 void	 runner_result_free(struct run_result *);
 void	 runner_diagnose(const char *, struct cmp_diag *);
 char	*runner_command_line(const struct command *);

@@ -119,13 +119,13 @@ buf_append(struct buf *b, const void *data, size_t len)
 
 	if (len > SIZE_MAX / 2 - b->len)
 		return -1;
-	if (b->len + len + 1 > b->cap) {
+	if (b->data == NULL || b->len + len + 1 > b->cap) {
 		cap = b->cap ? b->cap : 256;
 		while (cap < b->len + len + 1)
 			cap *= 2;
 		p = util_xcalloc(1, cap);
 		len_before = b->len;
-		if (len_before > 0)
+		if (b->data != NULL && len_before > 0)
 			memcpy(p, b->data, len_before);
 		buf_wipe(b);
 		b->data = p;
