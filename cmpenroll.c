@@ -143,7 +143,8 @@ parse_option(struct cli *cli, int ch, const char *arg)
 	case OPT_JSON: cli->json = 1; break;
 	case 'v': verbosity = verbosity < 0 ? 1 : verbosity + 1; break;
 	case 'q': verbosity = -1; break;
-	default: return bad_usage("unknown option", NULL);
+	case ':': return bad_usage("option needs an argument", arg);
+	default: return bad_usage("unknown option", arg);
 	}
 	return 0;
 }
@@ -185,8 +186,12 @@ parse_args(struct cli *cli, int argc, char **argv)
 	memset(cli, 0, sizeof(*cli));
 	cli->opt.revreason = -1;
 	cli->renew_within = -1;
-	while ((ch = getopt_long(argc, argv, "c:s:t:o:nvqhV", long_options,
+	/* getopt's own messages would not be one "cmpenroll: " line. */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":c:s:t:o:nvqhV", long_options,
 	    NULL)) != -1) {
+		if (ch == '?' || ch == ':')
+			optarg = argv[optind - 1];
 		if (ch == 'h') {
 			usage(stdout);
 			exit(0);
