@@ -11,8 +11,8 @@ CLANG	?= clang
 PKG_CONFIG ?= pkg-config
 FUZZ_SECONDS ?= 60
 
-SSL_CFLAGS != $(PKG_CONFIG) --cflags openssl 2>/dev/null || true
-SSL_LIBS   != $(PKG_CONFIG) --libs openssl 2>/dev/null || echo -lssl -lcrypto
+SSL_CFLAGS != $(PKG_CONFIG) --cflags libcrypto 2>/dev/null || true
+SSL_LIBS   != $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto
 
 WARNINGS = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wpointer-arith \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wsign-compare -Werror
