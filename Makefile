@@ -19,9 +19,11 @@ WARNINGS = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wpointer-arith \
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SSL_CFLAGS) $(CFLAGS)
 
-LIB_SRCS = util.c ini.c csr.c config.c runner.c chain.c output.c confcheck.c
+LIB_SRCS = util.c ini.c csr.c config.c runner.c cert.c chain.c output.c \
+	   confcheck.c
 LIB_OBJS = $(LIB_SRCS:.c=.o)
-HEADERS	 = util.h ini.h csr.h config.h runner.h chain.h output.h confcheck.h
+HEADERS	 = util.h ini.h csr.h config.h runner.h cert.h chain.h output.h \
+	   confcheck.h
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 FUZZ_DIR  = build-fuzz

@@ -112,7 +112,11 @@ parse_option(struct cli *cli, int ch, const char *arg)
 	switch (ch) {
 	case 'c': cli->opt.config_path = arg; break;
 	case 's': cli->opt.section = arg; break;
-	case OPT_MAPPING: cli->opt.mapping = arg; break;
+	case OPT_MAPPING:
+		if (strcmp(arg, "csr") != 0 && strcmp(arg, "fields") != 0)
+			return bad_usage("--mapping takes csr or fields", arg);
+		cli->opt.mapping = arg;
+		break;
 	case OPT_CMD:
 		if (!config_cmd_known(arg))
 			return bad_usage("--cmd takes ir, cr, p10cr or kur",
@@ -221,7 +225,7 @@ struct state {
 	struct run_result run;
 	struct cmp_diag	 diag;
 	struct issued	 issued;
-	X509		*subject_cert;	/* revoked, or the one not yet due */
+	struct cert	*subject_cert;	/* revoked, or the one not yet due */
 	const char	*status;
 	char		 paths[4][PATH_MAX];
 };
@@ -234,7 +238,7 @@ state_free(struct state *st)
 	command_free(&st->cmd);
 	runner_result_free(&st->run);
 	chain_free(&st->issued);
-	X509_free(st->subject_cert);
+	cert_free(st->subject_cert);
 }
 
 /*
@@ -379,19 +383,15 @@ run_command(struct state *st, const struct cli *cli, const struct files *f)
 }
 
 static void
-describe(X509 *x, char *out, size_t sz)
+describe(const struct cert *c, char *out, size_t sz)
 {
-	char	 subject[512], expires[64], *hex = NULL;
-	BIGNUM	*bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
+	char subject[512], serial[128], expires[64];
 
-	chain_name(X509_get_subject_name(x), subject, sizeof(subject));
-	chain_time(X509_get0_notAfter(x), expires, sizeof(expires));
-	if (bn != NULL)
-		hex = BN_bn2hex(bn);
-	snprintf(out, sz, "%s, serial %s, expires %s", subject,
-	    hex ? hex : "?", expires);
-	OPENSSL_free(hex);
-	BN_free(bn);
+	cert_name_text(cert_subject(c), subject, sizeof(subject));
+	cert_serial_text(c, serial, sizeof(serial));
+	cert_time_text(cert_not_after(c), expires, sizeof(expires));
+	snprintf(out, sz, "%s, serial %s, expires %s", subject, serial,
+	    expires);
 }
 
 /* Files first (each atomically), then stdout when no file was named. */
@@ -402,23 +402,23 @@ write_outputs(struct state *st, const struct cli *cli)
 	int		 rc = 0;
 
 	if (cli->out != NULL) {
-		chain_pem(st->issued.leaf, st->issued.chain, &b);
+		chain_pem(&st->issued, 1, 1, &b);
 		rc = util_write_atomic(cli->out, b.data, b.len);
 		b.len = 0;
 	}
 	if (rc == 0 && cli->cert_out != NULL) {
-		chain_pem(st->issued.leaf, NULL, &b);
+		chain_pem(&st->issued, 1, 0, &b);
 		rc = util_write_atomic(cli->cert_out, b.data, b.len);
 		b.len = 0;
 	}
 	if (rc == 0 && cli->chain_out != NULL) {
-		chain_pem(NULL, st->issued.chain, &b);
+		chain_pem(&st->issued, 0, 1, &b);
 		rc = util_write_atomic(cli->chain_out, b.data, b.len);
 		b.len = 0;
 	}
 	if (rc == 0 && !cli->json && cli->out == NULL && cli->cert_out ==
 	    NULL && cli->chain_out == NULL) {
-		chain_pem(st->issued.leaf, st->issued.chain, &b);
+		chain_pem(&st->issued, 1, 1, &b);
 		rc = output_stdout(&b);
 	}
 	buf_free(&b);
@@ -461,7 +461,7 @@ enroll(struct state *st, const struct cli *cli)
 	if (cli->renew_within >= 0 && chain_not_due(target,
 	    X509_REQ_get_X509_PUBKEY(st->csr.req), cli->renew_within,
 	    &st->subject_cert)) {
-		chain_time(X509_get0_notAfter(st->subject_cert), text,
+		cert_time_text(cert_not_after(st->subject_cert), text,
 		    sizeof(text));
 		msg_info("not due for renewal (expires %s)", text);
 		st->status = "not_due";
@@ -483,25 +483,20 @@ enroll(struct state *st, const struct cli *cli)
 }
 
 static int
-load_cert(const char *path, X509 **out)
+load_cert(const char *path, struct cert **out)
 {
 	struct buf	 b = { 0 };
-	BIO		*bio;
 	int		 rc;
 
 	if ((rc = util_read_file(path, CERTFILE_MAX, "certificate",
 	    EX_DATAERR, &b)) != 0)
 		return rc;
-	if ((bio = BIO_new_mem_buf(b.data, (int)b.len)) != NULL)
-		*out = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	BIO_free(bio);
-	buf_free(&b);
-	ERR_clear_error();
-	if (*out == NULL) {
+	if (cert_read_pem(b.data, b.len, out, 1) != 1) {
 		msg_err("%s: not a PEM certificate", path);
-		return EX_DATAERR;
+		rc = EX_DATAERR;
 	}
-	return 0;
+	buf_free(&b);
+	return rc;
 }
 
 static int
@@ -540,7 +535,7 @@ emit_json(struct state *st, int rc)
 		o.status = rc == 0 ? "ok" : "error";
 	o.exit_code = rc;
 	o.cert = st->issued.leaf ? st->issued.leaf : st->subject_cert;
-	o.chain = st->issued.leaf ? st->issued.chain : NULL;
+	o.issued = st->issued.leaf ? &st->issued : NULL;
 	if (rc != 0 && rc != EX_NOTDUE) {
 		o.cert = NULL;
 		o.diag = &st->diag;

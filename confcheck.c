@@ -202,6 +202,11 @@ check_key(const struct config *cfg, const char *help,
 			    cfg->path, e->line, e->key, flag);
 		return 1;
 	}
+	if (strcmp(e->key, "cmp_cmd") == 0 && !config_cmd_known(e->value)) {
+		msg_err("%s:%lu: cmp_cmd must be ir, cr, p10cr or kur",
+		    cfg->path, e->line);
+		return 1;
+	}
 	if (strcasecmp(e->value, "True") == 0 ||
 	    strcasecmp(e->value, "False") == 0)
 		return 0;

@@ -8,10 +8,8 @@
 #include <unistd.h>
 
 #include <openssl/bio.h>
-#include <openssl/bn.h>
 #include <openssl/x509v3.h>
 
-#include "chain.h"
 #include "output.h"
 
 void
@@ -41,7 +39,7 @@ json_key(struct buf *b, const char *key, const char *value)
 }
 
 static void
-json_sans(struct buf *b, X509 *x)
+json_sans(struct buf *b, const struct cert *c)
 {
 	GENERAL_NAMES	*gens;
 	GENERAL_NAME	*gn;
@@ -51,7 +49,7 @@ json_sans(struct buf *b, X509 *x)
 	int		 i;
 
 	buf_append(b, ",\"sans\":[", 9);
-	gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	gens = cert_ext_d2i(c, NID_subject_alt_name);
 	for (i = 0; i < sk_GENERAL_NAME_num(gens); i++) {
 		gn = sk_GENERAL_NAME_value(gens, i);
 		if ((bio = BIO_new(BIO_s_mem())) == NULL)
@@ -75,33 +73,29 @@ json_sans(struct buf *b, X509 *x)
 }
 
 static void
-json_cert(struct buf *b, X509 *x, STACK_OF(X509) *chain)
+json_cert(struct buf *b, const struct cert *c, const struct issued *issued)
 {
 	struct buf	 pem = { 0 };
-	BIGNUM		*bn;
-	char		 text[1024], *hex;
-	int		 i;
+	char		 text[1024];
+	size_t		 i;
 
-	chain_name(X509_get_subject_name(x), text, sizeof(text));
+	cert_name_text(cert_subject(c), text, sizeof(text));
 	json_key(b, "subject", text);
-	chain_name(X509_get_issuer_name(x), text, sizeof(text));
+	cert_name_text(cert_issuer(c), text, sizeof(text));
 	json_key(b, "issuer", text);
-	bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
-	hex = bn != NULL ? BN_bn2hex(bn) : NULL;
-	json_key(b, "serial", hex != NULL ? hex : "");
-	OPENSSL_free(hex);
-	BN_free(bn);
-	chain_time(X509_get0_notBefore(x), text, sizeof(text));
+	cert_serial_text(c, text, sizeof(text));
+	json_key(b, "serial", text);
+	cert_time_text(cert_not_before(c), text, sizeof(text));
 	json_key(b, "not_before", text);
-	chain_time(X509_get0_notAfter(x), text, sizeof(text));
+	cert_time_text(cert_not_after(c), text, sizeof(text));
 	json_key(b, "not_after", text);
-	json_sans(b, x);
-	chain_pem(x, NULL, &pem);
+	json_sans(b, c);
+	cert_pem(c, &pem);
 	json_key(b, "certificate", pem.len ? (char *)pem.data : "");
 	buf_append(b, ",\"chain\":[", 10);
-	for (i = 0; i < sk_X509_num(chain); i++) {
+	for (i = 0; issued != NULL && i < issued->nchain; i++) {
 		pem.len = 0;
-		chain_pem(sk_X509_value(chain, i), NULL, &pem);
+		cert_pem(issued->chain[i], &pem);
 		buf_append(b, i ? "," : "", i ? 1 : 0);
 		json_string(b, pem.len ? (char *)pem.data : "");
 	}
@@ -140,7 +134,7 @@ output_json(const struct outcome *o, struct buf *b)
 	json_string(b, o->status);
 	buf_printf(b, ",\"exit_code\":%d", o->exit_code);
 	if (o->cert != NULL)
-		json_cert(b, o->cert, o->chain);
+		json_cert(b, o->cert, o->issued);
 	if (strcmp(o->status, "error") == 0) {
 		json_key(b, "error", msg_last_error());
 		if (o->diag != NULL && *o->diag->pki_status != '\0') {

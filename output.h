@@ -5,16 +5,15 @@
 #ifndef CMPENROLL_OUTPUT_H
 #define CMPENROLL_OUTPUT_H
 
-#include <openssl/x509.h>
-
+#include "chain.h"
 #include "runner.h"
 #include "util.h"
 
 struct outcome {
 	const char		*status;	/* issued revoked not_due error */
 	int			 exit_code;
-	X509			*cert;
-	STACK_OF(X509)		*chain;
+	const struct cert	*cert;
+	const struct issued	*issued;	/* the chain, when issued */
 	const struct cmp_diag	*diag;
 };
 

@@ -1,0 +1,39 @@
+/*
+ * cert.h: a certificate as cmpenroll reads it: its DER and a parsed view of
+ * the fields it shows or follows (names, serial, validity, extensions).
+ * The public key is kept as DER and never decoded: comparing it with the
+ * CSR's needs no algorithm, and OpenSSL 3.0 spends more setting up a key
+ * decoder than on everything else cmpenroll does with a certificate.
+ */
+#ifndef CMPENROLL_CERT_H
+#define CMPENROLL_CERT_H
+
+#include <stddef.h>
+
+#include <openssl/x509.h>
+
+#include "util.h"
+
+/* At most this many certificates are read from one PEM file. */
+#define CERTS_MAX	32
+
+struct cert;
+
+size_t		 cert_read_pem(const void *, size_t, struct cert **, size_t);
+size_t		 cert_load_pem(const char *, struct cert **, size_t);
+void		 cert_free(struct cert *);
+const X509_NAME	*cert_subject(const struct cert *);
+const X509_NAME	*cert_issuer(const struct cert *);
+const ASN1_INTEGER *cert_serial(const struct cert *);
+const ASN1_TIME	*cert_not_before(const struct cert *);
+const ASN1_TIME	*cert_not_after(const struct cert *);
+void		*cert_ext_d2i(const struct cert *, int);
+int		 cert_has_key(const struct cert *, const X509_PUBKEY *);
+int		 cert_same(const struct cert *, const struct cert *);
+int		 cert_issued_by(const struct cert *, const struct cert *);
+int		 cert_pem(const struct cert *, struct buf *);
+void		 cert_name_text(const X509_NAME *, char *, size_t);
+void		 cert_time_text(const ASN1_TIME *, char *, size_t);
+void		 cert_serial_text(const struct cert *, char *, size_t);
+
+#endif
