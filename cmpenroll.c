@@ -553,8 +553,12 @@ main(int argc, char **argv)
 	int		rc;
 
 	memset(&st, 0, sizeof(st));
-	/* Nothing in openssl.cnf should change what this process does. */
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+	/*
+	 * Nothing in openssl.cnf should change what this process does, and
+	 * the exit need not free what the kernel frees anyway.
+	 */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
+	    OPENSSL_INIT_NO_ATEXIT, NULL);
 	runner_signals_install();
 	if ((rc = parse_args(&cli, argc, argv)) != 0)
 		goto out;
