@@ -331,11 +331,10 @@ build_command(struct state *st, const struct cli *cli, const struct files *f)
 	char	*line;
 	int	 rc;
 
-	command_free(&st->cmd);
 	if ((rc = config_command(&st->cfg, &cli->opt, f, st->csr.req,
 	    &st->cmd)) != 0)
 		return rc;
-	if (verbosity > 0 && (st->csr.req != NULL || !needs_fields(st))) {
+	if (verbosity > 0) {
 		line = runner_command_line(&st->cmd);
 		msg_info("running %s", line);
 		free(line);
@@ -344,40 +343,25 @@ build_command(struct state *st, const struct cli *cli, const struct files *f)
 }
 
 /*
- * Run openssl.  With the CSR passed as such, openssl starts while the CSR
- * is read and verified, and gets it through a pipe only once it verified:
- * a bad CSR ends openssl before it has anything to send.  The fields
- * mapping needs the CSR's subject on the command line, so there the CSR
- * comes first.
+ * Run openssl on the verified CSR: it gets the CSR through a pipe, or
+ * (mapping fields) the CSR's subject and names on the command line and
+ * its public key in the work folder.
  */
 static int
 run_command(struct state *st, const struct cli *cli, const struct files *f)
 {
-	struct child	 ch;
 	struct buf	 pem = { 0 };
 	int		 rc;
 
 	if ((rc = build_command(st, cli, f)) != 0)
 		return rc;
-	if (needs_fields(st)) {
-		if (st->csr.req == NULL &&
-		    ((rc = csr_load(cli->csr_path, &st->csr)) != 0 ||
-		    (rc = build_command(st, cli, f)) != 0))
-			return rc;
-		if ((rc = write_public_key(st, f->newkey)) != 0 ||
-		    (rc = runner_run(&st->cmd, &st->run)) != 0)
-			return rc;
-		return interpret_run(st);
-	}
-	if ((rc = runner_start(&st->cmd, 1, &ch)) != 0)
-		return rc;
-	if ((st->csr.req == NULL &&
-	    (rc = csr_load(cli->csr_path, &st->csr)) != 0) ||
-	    (rc = csr_pem(&st->csr, &pem)) != 0) {
-		runner_abort(&ch);
-		return rc;
-	}
-	rc = runner_finish(&ch, pem.data, pem.len, &st->run);
+	if (needs_fields(st))
+		rc = write_public_key(st, f->newkey);
+	else
+		rc = csr_pem(&st->csr, &pem);
+	if (rc == 0)
+		rc = runner_run(&st->cmd, needs_fields(st) ? NULL : pem.data,
+		    pem.len, &st->run);
 	buf_free(&pem);
 	return rc != 0 ? rc : interpret_run(st);
 }
@@ -454,9 +438,7 @@ enroll(struct state *st, const struct cli *cli)
 	char		 text[1024];
 	int		 rc;
 
-	/* A renewal check and a dry run look at the CSR before anything. */
-	if ((cli->renew_within >= 0 || cli->dry_run) &&
-	    (rc = csr_load(cli->csr_path, &st->csr)) != 0)
+	if ((rc = csr_load(cli->csr_path, &st->csr)) != 0)
 		return rc;
 	if (cli->renew_within >= 0 && chain_not_due(target,
 	    X509_REQ_get_X509_PUBKEY(st->csr.req), cli->renew_within,
@@ -514,7 +496,7 @@ revoke_cert(struct state *st, const struct cli *cli)
 	}
 	if ((rc = prepare_workdir(st, &f)) != 0 ||
 	    (rc = build_command(st, cli, &f)) != 0 ||
-	    (rc = runner_run(&st->cmd, &st->run)) != 0 ||
+	    (rc = runner_run(&st->cmd, NULL, 0, &st->run)) != 0 ||
 	    (rc = interpret_run(st)) != 0)
 		return rc;
 	st->status = "revoked";

@@ -241,7 +241,7 @@ fetch_help(const struct config *cfg)
 	argv[0].secret = argv[1].secret = argv[2].secret = 0;
 	c.argv = argv;
 	c.argc = 3;
-	if (runner_run(&c, &r) == 0 && r.output.len > 0 &&
+	if (runner_run(&c, NULL, 0, &r) == 0 && r.output.len > 0 &&
 	    strstr((char *)r.output.data, "\n -cmd ") != NULL) {
 		help = util_xcalloc(1, r.output.len + 2);
 		help[0] = '\n';

@@ -264,6 +264,8 @@ reap_child(pid_t pid, int *status, struct run_result *r,
 	}
 }
 
+static void	runner_abort(struct child *);
+
 static void
 close_fd(int *fd)
 {
@@ -274,11 +276,10 @@ close_fd(int *fd)
 
 /*
  * Start the command.  With feed, the child's descriptor 3 is a pipe that
- * runner_finish fills: openssl can start up while the caller still checks
- * what it will be fed.  Signals stay blocked until runner_finish or
+ * runner_finish fills.  Signals stay blocked until runner_finish or
  * runner_abort, and are delivered only inside ppoll: none is missed.
  */
-int
+static int
 runner_start(const struct command *c, int feed, struct child *ch)
 {
 	sigset_t	block;
@@ -315,8 +316,8 @@ runner_start(const struct command *c, int feed, struct child *ch)
 	return rc;
 }
 
-/* End a started child without feeding it: nothing it needed was sent. */
-void
+/* End a started child, restore the signal mask. */
+static void
 runner_abort(struct child *ch)
 {
 	int status;
@@ -351,7 +352,7 @@ feed_some(struct child *ch, const unsigned char *data, size_t len,
  * result is in r; r->interrupted or r->timed_out say whether we ended it),
  * else a reported exit status.
  */
-int
+static int
 runner_finish(struct child *ch, const void *feed, size_t feed_len,
     struct run_result *r)
 {
@@ -409,18 +410,22 @@ runner_finish(struct child *ch, const void *feed, size_t feed_len,
 	return 0;
 }
 
-/* Run a command that needs no feed, from start to end. */
+/*
+ * Run a command from start to end.  With feed, the child reads it from
+ * RUNNER_FEED_PATH: no file holds it, and nothing is left behind.
+ */
 int
-runner_run(const struct command *c, struct run_result *r)
+runner_run(const struct command *c, const void *feed, size_t feed_len,
+    struct run_result *r)
 {
 	struct child	ch;
 	int		rc;
 
-	if ((rc = runner_start(c, 0, &ch)) != 0) {
+	if ((rc = runner_start(c, feed != NULL, &ch)) != 0) {
 		memset(r, 0, sizeof(*r));
 		return rc;
 	}
-	return runner_finish(&ch, NULL, 0, r);
+	return runner_finish(&ch, feed, feed_len, r);
 }
 
 void

@@ -51,11 +51,8 @@ int	 runner_caught_signal(void);
 int	 runner_workdir_create(const char *, char **);
 void	 runner_workdir_remove(void);
 void	 runner_set_deadline(unsigned int);
-int	 runner_start(const struct command *, int, struct child *);
-int	 runner_finish(struct child *, const void *, size_t,
+int	 runner_run(const struct command *, const void *, size_t,
 	    struct run_result *);
-void	 runner_abort(struct child *);
-int	 runner_run(const struct command *, struct run_result *);
 void	 runner_result_free(struct run_result *);
 void	 runner_diagnose(const char *, struct cmp_diag *);
 char	*runner_command_line(const struct command *);
