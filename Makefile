@@ -27,7 +27,7 @@ HEADERS	 = util.h ini.h csr.h config.h runner.h cert.h chain.h output.h \
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 FUZZ_DIR  = build-fuzz
-FUZZERS	  = csr ini dn
+FUZZERS	  = csr ini dn cert
 
 all: cmpenroll
 
@@ -50,7 +50,7 @@ fuzz-build:
 	@for f in $(FUZZERS); do \
 	    $(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
 		-I. -o $(FUZZ_DIR)/fuzz_$$f tests/fuzz/fuzz_$$f.c util.c ini.c \
-		csr.c $(SSL_LIBS) || exit 1; \
+		csr.c cert.c $(SSL_LIBS) || exit 1; \
 	done
 
 fuzz-regress: fuzz-build

@@ -264,6 +264,14 @@ reap_child(pid_t pid, int *status, struct run_result *r,
 	}
 }
 
+struct child {
+	pid_t		pid;
+	int		out_fd;
+	int		feed_fd;
+	int		started;
+	sigset_t	orig;
+};
+
 static void	runner_abort(struct child *);
 
 static void
@@ -297,8 +305,10 @@ runner_start(const struct command *c, int feed, struct child *ch)
 	ch->started = 1;
 	if (caught)
 		return 0;
-	if (pipe2(out, O_CLOEXEC) == -1 ||
-	    (feed && pipe2(in, O_CLOEXEC | O_NONBLOCK) == -1)) {
+	/* Only our end of the feed is non-blocking: openssl reads it plainly. */
+	if (pipe2(out, O_CLOEXEC) == -1 || (feed &&
+	    (pipe2(in, O_CLOEXEC) == -1 ||
+	    fcntl(in[1], F_SETFL, O_NONBLOCK) == -1))) {
 		msg_err("pipe: %s", strerror(errno));
 		rc = EX_OSERR;
 	} else if ((rc = spawn_child(c, out[1], in[0], &ch->orig,

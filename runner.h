@@ -6,8 +6,6 @@
 #ifndef CMPENROLL_RUNNER_H
 #define CMPENROLL_RUNNER_H
 
-#include <signal.h>
-#include <sys/types.h>
 #include <time.h>
 
 #include "config.h"
@@ -19,14 +17,6 @@
 /* Where a started child finds what runner_finish feeds it. */
 #define RUNNER_FEED_FD	3
 #define RUNNER_FEED_PATH "/dev/fd/3"
-
-struct child {
-	pid_t		pid;
-	int		out_fd;
-	int		feed_fd;
-	int		started;
-	sigset_t	orig;
-};
 
 struct run_result {
 	int		exited;		/* 1: exit_code is valid */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh: run the libFuzzer harnesses (fuzz_csr, fuzz_ini, fuzz_dn).
+# run.sh: run the libFuzzer harnesses (fuzz_csr, fuzz_ini, fuzz_dn, fuzz_cert).
 #
 #   run.sh regress          every harness over its seed corpus (corpus_NAME/)
 #                           and its saved findings (regress-NAME*/), each
@@ -13,7 +13,7 @@
 #   FUZZ_BIN_DIR    where the harness binaries are, and where logs
 #                   (fuzz_NAME.log) and findings (fuzz_NAME-crash-*, ...)
 #                   go.  Default: this folder (tests/fuzz).
-#   FUZZ_HARNESSES  which harnesses to run.  Default: "csr ini dn".
+#   FUZZ_HARNESSES  which harnesses to run.  Default: "csr ini dn cert".
 #   UBSAN_OPTIONS, ASAN_OPTIONS  passed on; halt_on_error=1 is set first so
 #                   that undefined behaviour counts as a finding.
 #
@@ -23,7 +23,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 bindir=${FUZZ_BIN_DIR:-$here}
-harnesses=${FUZZ_HARNESSES:-csr ini dn}
+harnesses=${FUZZ_HARNESSES:-csr ini dn cert}
 
 # UBSan only reports and goes on unless told to stop; libFuzzer would miss it.
 UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
@@ -39,6 +39,7 @@ usage() {
 max_len() {
 	case $1 in
 	csr)	echo 65536 ;;
+	cert)	echo 16384 ;;
 	ini)	echo 16384 ;;
 	*)	echo 4096 ;;
 	esac

@@ -200,6 +200,7 @@ main(void)
 	srunner_add_suite(sr, config_suite());
 	srunner_add_suite(sr, csr_suite());
 	srunner_add_suite(sr, runner_suite());
+	srunner_add_suite(sr, cert_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

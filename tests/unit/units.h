@@ -19,6 +19,7 @@ Suite		*ini_suite(void);
 Suite		*config_suite(void);
 Suite		*csr_suite(void);
 Suite		*runner_suite(void);
+Suite		*cert_suite(void);
 
 /* An acme2certifier acme_srv.cfg with a [CAhandler] for CMP. */
 extern const char acme_srv_cfg[];
