@@ -12,21 +12,64 @@
 
 #include "output.h"
 
+/* Length of the valid UTF-8 sequence at p, or 0. */
+static size_t
+utf8_len(const unsigned char *p)
+{
+	size_t	n, i;
+	int	cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	cp = p[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	/* No overlong forms, no surrogates, nothing past U+10FFFF. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/*
+ * A JSON string, valid whatever the bytes: what the CA sent need not be
+ * UTF-8, and a byte that is not becomes U+FFFD.
+ */
 void
 json_string(struct buf *b, const char *s)
 {
-	const unsigned char *p;
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n;
 
 	buf_append(b, "\"", 1);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
+	while (*p != '\0') {
+		if (*p == '"' || *p == '\\') {
 			buf_printf(b, "\\%c", *p);
-		else if (*p == '\n')
+			p++;
+		} else if (*p == '\n') {
 			buf_append(b, "\\n", 2);
-		else if (*p < 0x20 || *p == 0x7f)
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f) {
 			buf_printf(b, "\\u%04x", *p);
-		else
-			buf_append(b, p, 1);
+			p++;
+		} else if ((n = utf8_len(p)) == 0) {
+			buf_append(b, "\\ufffd", 6);
+			p++;
+		} else {
+			buf_append(b, p, n);
+			p += n;
+		}
 	}
 	buf_append(b, "\"", 1);
 }

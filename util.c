@@ -30,9 +30,12 @@ msg_emit(const char *prefix, const char *fmt, va_list ap, char *keep,
 	char	*p;
 
 	vsnprintf(line, sizeof(line), fmt, ap);
-	/* One message, one line: a CA's status string may hold newlines. */
+	/*
+	 * One message, one line, and nothing a terminal would act on: a CA's
+	 * status string may hold newlines or escape sequences.
+	 */
 	for (p = line; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\r')
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
 	if (keep != NULL)
 		snprintf(keep, keepsz, "%.*s", (int)keepsz - 1, line);

@@ -7,10 +7,12 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "units.h"
 #include "confcheck.h"
+#include "output.h"
 #include "runner.h"
 #include "util.h"
 
@@ -170,6 +172,44 @@ START_TEST(distance)
 }
 END_TEST
 
+static void
+assert_json(const char *in, const char *want)
+{
+	struct buf b = { 0 };
+
+	json_string(&b, in);
+	ck_assert_str_eq((char *)b.data, want);
+	buf_free(&b);
+}
+
+START_TEST(json_strings)
+{
+	assert_json("a\"b\\c", "\"a\\\"b\\\\c\"");
+	assert_json("l1\nl2\t\x1b[31m", "\"l1\\nl2\\u0009\\u001b[31m\"");
+	/* Valid UTF-8 is kept as it is. */
+	assert_json("M\xc3\xbcnchen \xe2\x82\xac \xf0\x9f\x94\x91",
+	    "\"M\xc3\xbcnchen \xe2\x82\xac \xf0\x9f\x94\x91\"");
+	/* Latin-1, overlong, surrogate and cut sequences become U+FFFD. */
+	assert_json("M\xfcnchen", "\"M\\ufffdnchen\"");
+	assert_json("\xc0\xaf", "\"\\ufffd\\ufffd\"");
+	assert_json("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");
+	assert_json("\xe2\x82", "\"\\ufffd\\ufffd\"");
+}
+END_TEST
+
+START_TEST(message_one_clean_line)
+{
+	char *err;
+
+	ut_stderr_begin();
+	msg_err("CA says: %s", "bad\r\nthing\x1b]0;title\x07 here");
+	err = ut_stderr_end();
+	ck_assert_str_eq(err, "cmpenroll: CA says: bad  thing ]0;title  here\n");
+	ck_assert_str_eq(msg_last_error(), "CA says: bad  thing ]0;title  here");
+	free(err);
+}
+END_TEST
+
 Suite *
 runner_suite(void)
 {
@@ -192,6 +232,11 @@ runner_suite(void)
 
 	tc = tcase_create("check");
 	tcase_add_test(tc, distance);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("output");
+	tcase_add_test(tc, json_strings);
+	tcase_add_test(tc, message_one_clean_line);
 	suite_add_tcase(s, tc);
 	return s;
 }
