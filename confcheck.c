@@ -253,6 +253,27 @@ fetch_help(const struct config *cfg)
 	return help;
 }
 
+/*
+ * Build the command as a run would, against the CSR when one is given:
+ * what the mapping refuses (a kur without its key, a CSR the fields
+ * mapping cannot carry, a secret source openssl cannot read here) shows
+ * now.  Only asked when the keys themselves are sound, so that nothing is
+ * reported twice.
+ */
+static int
+check_command(const struct config *cfg, const struct options *opt,
+    X509_REQ *req)
+{
+	static const struct files f = { "csr.pem", "newkey.pem", "cert.pem",
+	    "extracerts.pem", "cacerts.pem" };
+	struct command	c;
+	int		rc;
+
+	rc = config_command(cfg, opt, &f, req, &c);
+	command_free(&c);
+	return rc;
+}
+
 int
 check_run(const struct config *cfg, const struct options *opt,
     const char *csr_path)
@@ -263,7 +284,6 @@ check_run(const struct config *cfg, const struct options *opt,
 	size_t			  i, n;
 	int			  problems = 0, rc = 0;
 
-	(void)opt;
 	if ((help = fetch_help(cfg)) == NULL)
 		return EX_CONFIG;
 	n = ini_items(cfg->ini, cfg->section, &items);
@@ -273,8 +293,10 @@ check_run(const struct config *cfg, const struct options *opt,
 	free(items);
 	free(help);
 	memset(&csr, 0, sizeof(csr));
-	if (csr_path != NULL && (rc = csr_load(csr_path, &csr)) != 0)
+	if (csr_path != NULL && csr_load(csr_path, &csr) != 0)
 		rc = EX_DATAERR;
+	if (problems == 0 && rc == 0)
+		rc = check_command(cfg, opt, csr.req);
 	csr_free(&csr);
 	if (problems > 0)
 		return EX_CONFIG;

@@ -193,6 +193,13 @@ test_check() {
 	assert_rc 65 "--check with a CSR whose signature is bad"
 	assert_one_error
 
+	# What only building the command shows: a kur with nothing to sign it.
+	{ cat "$TD/good.ini"; echo "cmp_cmd = kur"; } | write_config "$TD/kur.ini"
+	run --check -c "$TD/kur.ini"
+	assert_rc 78 "--check kur without certificate and key"
+	assert_one_error
+	assert_stderr_match 'kur needs' "says what kur needs"
+
 	assert_srv_requests 0
 }
 
