@@ -378,30 +378,44 @@ describe(const struct cert *c, char *out, size_t sz)
 	    expires);
 }
 
-/* Files first (each atomically), then stdout when no file was named. */
+/*
+ * Every file named is staged first and renamed over its target only when
+ * all of them were written: a failed run changes none of them.  Standard
+ * output gets the bundle when no file was named.
+ */
 static int
 write_outputs(struct state *st, const struct cli *cli)
 {
+	const struct {
+		const char	*path;
+		int		 leaf, chain;
+	} outs[] = {
+		{ cli->out, 1, 1 },
+		{ cli->cert_out, 1, 0 },
+		{ cli->chain_out, 0, 1 },
+	};
+	struct staged	 staged[3];
 	struct buf	 b = { 0 };
+	size_t		 i, n = 0;
 	int		 rc = 0;
 
-	if (cli->out != NULL) {
-		chain_pem(&st->issued, 1, 1, &b);
-		rc = util_write_atomic(cli->out, b.data, b.len);
+	for (i = 0; i < 3 && rc == 0; i++) {
+		if (outs[i].path == NULL)
+			continue;
 		b.len = 0;
+		chain_pem(&st->issued, outs[i].leaf, outs[i].chain, &b);
+		if ((rc = util_stage(outs[i].path, b.data, b.len,
+		    &staged[n])) == 0)
+			n++;
 	}
-	if (rc == 0 && cli->cert_out != NULL) {
-		chain_pem(&st->issued, 1, 0, &b);
-		rc = util_write_atomic(cli->cert_out, b.data, b.len);
+	for (i = 0; i < n; i++) {
+		if (rc == 0)
+			rc = util_commit(&staged[i]);
+		else
+			util_discard(&staged[i]);
+	}
+	if (rc == 0 && n == 0 && !cli->json) {
 		b.len = 0;
-	}
-	if (rc == 0 && cli->chain_out != NULL) {
-		chain_pem(&st->issued, 0, 1, &b);
-		rc = util_write_atomic(cli->chain_out, b.data, b.len);
-		b.len = 0;
-	}
-	if (rc == 0 && !cli->json && cli->out == NULL && cli->cert_out ==
-	    NULL && cli->chain_out == NULL) {
 		chain_pem(&st->issued, 1, 1, &b);
 		rc = output_stdout(&b);
 	}

@@ -251,46 +251,66 @@ write_all(int fd, const void *data, size_t len)
 }
 
 /*
- * Replace path with data atomically: a fresh temporary file beside it
- * (mkstemp opens with O_EXCL, so a planted symlink is never followed),
- * the old file's mode or 0644, fsync, then rename over the target.
- * A failure leaves the target as it was.
+ * Stage data for path: a fresh temporary file beside it (mkstemp opens
+ * with O_EXCL, so a planted symlink is never followed), the old file's
+ * mode or 0644, written and flushed.  util_commit renames it over the
+ * target; util_discard removes it.  Until the commit the target is as it
+ * was.
  */
 int
-util_write_atomic(const char *path, const void *data, size_t len)
+util_stage(const char *path, const void *data, size_t len,
+    struct staged *sf)
 {
-	char		 dir[PATH_MAX], tmp[PATH_MAX];
+	char		 dir[PATH_MAX];
 	struct stat	 st;
 	mode_t		 mode = 0644;
 	int		 fd, saved;
 
+	sf->path = path;
+	sf->tmp[0] = '\0';
 	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir) ||
-	    snprintf(tmp, sizeof(tmp), "%s/.cmpenroll.XXXXXX",
-	    dirname(dir)) >= (int)sizeof(tmp)) {
+	    snprintf(sf->tmp, sizeof(sf->tmp), "%s/.cmpenroll.XXXXXX",
+	    dirname(dir)) >= (int)sizeof(sf->tmp)) {
+		sf->tmp[0] = '\0';
 		msg_err("cannot write %s: path too long", path);
 		return EX_CANTCREAT;
 	}
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
 		mode = st.st_mode & 07777;
-	if ((fd = mkstemp(tmp)) == -1) {
+	if ((fd = mkstemp(sf->tmp)) == -1) {
+		sf->tmp[0] = '\0';
 		msg_err("cannot write %s: %s", path, strerror(errno));
 		return EX_CANTCREAT;
 	}
 	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 ||
-	    fsync(fd) == -1) {
+	    fsync(fd) == -1 || close(fd) == -1) {
 		saved = errno;
 		close(fd);
-		unlink(tmp);
-		msg_err("cannot write %s: %s", path, strerror(saved));
-		return EX_CANTCREAT;
-	}
-	if (close(fd) == -1 || rename(tmp, path) == -1) {
-		saved = errno;
-		unlink(tmp);
+		util_discard(sf);
 		msg_err("cannot write %s: %s", path, strerror(saved));
 		return EX_CANTCREAT;
 	}
 	return 0;
+}
+
+int
+util_commit(struct staged *sf)
+{
+	if (rename(sf->tmp, sf->path) == -1) {
+		msg_err("cannot write %s: %s", sf->path, strerror(errno));
+		util_discard(sf);
+		return EX_CANTCREAT;
+	}
+	sf->tmp[0] = '\0';
+	return 0;
+}
+
+void
+util_discard(struct staged *sf)
+{
+	if (sf->tmp[0] != '\0')
+		unlink(sf->tmp);
+	sf->tmp[0] = '\0';
 }
 
 /* Create a new file (inside our private work folder) holding data. */

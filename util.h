@@ -37,7 +37,15 @@ void	buf_free(struct buf *);
 void	buf_wipe(struct buf *);
 
 int	util_read_file(const char *, size_t, const char *, int, struct buf *);
-int	util_write_atomic(const char *, const void *, size_t);
+/* A file written beside its target, not yet renamed over it. */
+struct staged {
+	const char	*path;
+	char		 tmp[4096];
+};
+
+int	util_stage(const char *, const void *, size_t, struct staged *);
+int	util_commit(struct staged *);
+void	util_discard(struct staged *);
 int	util_write_new(const char *, const void *, size_t);
 void	*util_xcalloc(size_t, size_t);
 char	*util_xstrdup(const char *);

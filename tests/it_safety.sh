@@ -422,6 +422,15 @@ test_output_untouched_on_failure() {
 	run -c "$TD/c.ini" -o "$od/missing-dir/bundle.pem" "$PKI/ee.csr"
 	assert_rc 73 "output cannot be written"
 	assert_one_error
+
+	# one of several outputs cannot be written: none of them changes
+	run -c "$TD/c.ini" -o "$od/bundle.pem" --cert-out "$od/cert.pem" \
+	    --chain-out "$od/missing-dir/chain.pem" "$PKI/ee.csr"
+	assert_rc 73 "third output cannot be written"
+	assert_one_error
+	assert_same_bytes "$TD/bundle.orig" "$od/bundle.pem" "-o file untouched when --chain-out fails"
+	assert_same_bytes "$TD/cert.orig" "$od/cert.pem" "--cert-out file untouched when --chain-out fails"
+	assert_eq "$(ls -A "$od" | tr '\n' ' ')" "bundle.pem cert.pem chain.pem " "no temporary left behind"
 }
 
 # rename_sources TRACE TARGET: temp names renamed onto TARGET in an strace log.
