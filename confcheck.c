@@ -269,6 +269,7 @@ check_command(const struct config *cfg, const struct options *opt,
 	struct command	c;
 	int		rc;
 
+	memset(&c, 0, sizeof(c));
 	rc = config_command(cfg, opt, &f, req, &c);
 	command_free(&c);
 	return rc;
