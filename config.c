@@ -224,7 +224,7 @@ push_env(struct command *c, const char *name, const char *value)
 	free(c->env);
 	c->env = p;
 	c->env[c->nenv++] = util_xstrdup((char *)b.data);
-	buf_wipe(&b);
+	buf_free(&b);
 }
 
 void

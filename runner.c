@@ -60,12 +60,6 @@ runner_signals_install(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-int
-runner_caught_signal(void)
-{
-	return caught;
-}
-
 void
 runner_set_deadline(unsigned int seconds)
 {

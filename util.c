@@ -130,7 +130,7 @@ buf_append(struct buf *b, const void *data, size_t len)
 		len_before = b->len;
 		if (b->data != NULL && len_before > 0)
 			memcpy(p, b->data, len_before);
-		buf_wipe(b);
+		buf_free(b);
 		b->data = p;
 		b->len = len_before;
 		b->cap = cap;
@@ -165,15 +165,9 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	return rc;
 }
 
-void
-buf_free(struct buf *b)
-{
-	buf_wipe(b);
-}
-
 /* Buffers may hold secrets or keys: wipe before freeing, always. */
 void
-buf_wipe(struct buf *b)
+buf_free(struct buf *b)
 {
 	if (b->data != NULL) {
 		OPENSSL_cleanse(b->data, b->cap);

@@ -34,7 +34,6 @@ int	buf_append(struct buf *, const void *, size_t);
 int	buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	buf_free(struct buf *);
-void	buf_wipe(struct buf *);
 
 int	util_read_file(const char *, size_t, const char *, int, struct buf *);
 /* A file written beside its target, not yet renamed over it. */
