@@ -19,10 +19,10 @@ WARNINGS = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wpointer-arith \
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SSL_CFLAGS) $(CFLAGS)
 
-LIB_SRCS = util.c ini.c csr.c config.c runner.c cert.c chain.c output.c \
+LIB_SRCS = util.c ini.c csr.c spki.c config.c runner.c cert.c chain.c output.c \
 	   confcheck.c
 LIB_OBJS = $(LIB_SRCS:.c=.o)
-HEADERS	 = util.h ini.h csr.h config.h runner.h cert.h chain.h output.h \
+HEADERS	 = util.h ini.h csr.h spki.h config.h runner.h cert.h chain.h output.h \
 	   confcheck.h
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
@@ -50,7 +50,7 @@ fuzz-build:
 	@for f in $(FUZZERS); do \
 	    $(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
 		-I. -o $(FUZZ_DIR)/fuzz_$$f tests/fuzz/fuzz_$$f.c util.c ini.c \
-		csr.c cert.c $(SSL_LIBS) || exit 1; \
+		csr.c spki.c cert.c $(SSL_LIBS) || exit 1; \
 	done
 
 fuzz-regress: fuzz-build

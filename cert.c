@@ -124,7 +124,8 @@ cert_read_pem(const void *buf, size_t len, struct cert **out, size_t max)
 	BIO	*bio;
 	size_t	 n;
 
-	if (len > INT_MAX || (bio = BIO_new_mem_buf(buf, (int)len)) == NULL)
+	if (len == 0 || len > INT_MAX ||
+	    (bio = BIO_new_mem_buf(buf, (int)len)) == NULL)
 		return 0;
 	n = read_pem_bio(bio, out, max);
 	BIO_free(bio);
@@ -184,19 +185,14 @@ cert_ext_d2i(const struct cert *c, int nid)
 	return X509V3_get_d2i(c->view->tbs->extensions, nid, NULL, NULL);
 }
 
-/* Is key (the CSR's) this certificate's, as SubjectPublicKeyInfo DER? */
+/* Is this the certificate's SubjectPublicKeyInfo (the CSR's, as DER)? */
 int
-cert_has_key(const struct cert *c, const X509_PUBKEY *key)
+cert_has_key(const struct cert *c, const unsigned char *spki, size_t len)
 {
-	const ASN1_STRING	*spki = c->view->tbs->spki->value.sequence;
-	unsigned char		*der = NULL;
-	int			 len, same;
+	const ASN1_STRING *mine = c->view->tbs->spki->value.sequence;
 
-	len = i2d_X509_PUBKEY(key, &der);
-	same = len > 0 && len == ASN1_STRING_length(spki) &&
-	    memcmp(der, ASN1_STRING_get0_data(spki), (size_t)len) == 0;
-	OPENSSL_free(der);
-	return same;
+	return len > 0 && len == (size_t)ASN1_STRING_length(mine) &&
+	    memcmp(spki, ASN1_STRING_get0_data(mine), len) == 0;
 }
 
 int

@@ -28,7 +28,8 @@ const ASN1_INTEGER *cert_serial(const struct cert *);
 const ASN1_TIME	*cert_not_before(const struct cert *);
 const ASN1_TIME	*cert_not_after(const struct cert *);
 void		*cert_ext_d2i(const struct cert *, int);
-int		 cert_has_key(const struct cert *, const X509_PUBKEY *);
+int		 cert_has_key(const struct cert *, const unsigned char *,
+		    size_t);
 int		 cert_same(const struct cert *, const struct cert *);
 int		 cert_issued_by(const struct cert *, const struct cert *);
 int		 cert_pem(const struct cert *, struct buf *);

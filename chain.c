@@ -38,28 +38,32 @@ find_issuer(const struct issued *res, const struct cert *c,
 }
 
 /*
- * Collect what openssl cmp saved.  Reports and returns an exit status:
- * 65 when the leaf's key is not the CSR's.
+ * Collect what openssl cmp wrote (PEM): the certificate, extraCerts and
+ * caPubs.  Reports and returns an exit status: 65 when the leaf's key is
+ * not the CSR's (spki, DER).
  */
 int
-chain_collect(const char *certout, const char *extracerts,
-    const char *cacerts, const X509_PUBKEY *csr_key, struct issued *res)
+chain_collect(const struct buf *certout, const struct buf *extracerts,
+    const struct buf *cacerts, const unsigned char *spki, size_t spki_len,
+    struct issued *res)
 {
 	struct cert	*pool[2 * CERTS_MAX], *cur, *next;
 	size_t		 npool, i;
 
 	memset(res, 0, sizeof(*res));
-	if (cert_load_pem(certout, &res->leaf, 1) != 1) {
+	if (cert_read_pem(certout->data, certout->len, &res->leaf, 1) != 1) {
 		msg_err("openssl cmp succeeded but saved no certificate");
 		return EX_SOFTWARE;
 	}
-	if (csr_key != NULL && !cert_has_key(res->leaf, csr_key)) {
+	if (!cert_has_key(res->leaf, spki, spki_len)) {
 		msg_err("the CA returned a certificate for another key than "
 		    "the CSR's");
 		return EX_DATAERR;
 	}
-	npool = cert_load_pem(extracerts, pool, CERTS_MAX);
-	npool += cert_load_pem(cacerts, pool + npool, CERTS_MAX);
+	npool = cert_read_pem(extracerts->data, extracerts->len, pool,
+	    CERTS_MAX);
+	npool += cert_read_pem(cacerts->data, cacerts->len, pool + npool,
+	    CERTS_MAX);
 	/* A self-issued certificate ends the path. */
 	for (cur = res->leaf; res->nchain < CERTS_MAX &&
 	    !cert_issued_by(cur, cur); cur = next) {
@@ -102,15 +106,15 @@ chain_pem(const struct issued *res, int leaf, int chain, struct buf *out)
  * unreadable, expired or for another key means enroll.
  */
 int
-chain_not_due(const char *path, const X509_PUBKEY *key, long days,
-    struct cert **cert)
+chain_not_due(const char *path, const unsigned char *spki, size_t spki_len,
+    long days, struct cert **cert)
 {
 	struct cert	*c = NULL;
 	time_t		 limit = time(NULL) + days * 86400;
 
 	if (cert_load_pem(path, &c, 1) != 1)
 		return 0;
-	if (!cert_has_key(c, key) ||
+	if (!cert_has_key(c, spki, spki_len) ||
 	    X509_cmp_time(cert_not_before(c), NULL) > 0 ||
 	    X509_cmp_time(cert_not_after(c), &limit) <= 0) {
 		cert_free(c);

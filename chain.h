@@ -16,11 +16,12 @@ struct issued {
 	size_t		 nchain;
 };
 
-int	 chain_collect(const char *, const char *, const char *,
-	    const X509_PUBKEY *, struct issued *);
+int	 chain_collect(const struct buf *, const struct buf *,
+	    const struct buf *, const unsigned char *, size_t,
+	    struct issued *);
 void	 chain_free(struct issued *);
 int	 chain_pem(const struct issued *, int, int, struct buf *);
-int	 chain_not_due(const char *, const X509_PUBKEY *, long,
+int	 chain_not_due(const char *, const unsigned char *, size_t, long,
 	    struct cert **);
 
 #endif

@@ -227,7 +227,7 @@ struct state {
 	struct issued	 issued;
 	struct cert	*subject_cert;	/* revoked, or the one not yet due */
 	const char	*status;
-	char		 paths[4][PATH_MAX];
+	char		 key_path[PATH_MAX];
 };
 
 static void
@@ -242,28 +242,28 @@ state_free(struct state *st)
 }
 
 /*
- * The private work folder and the names of what openssl writes there.  The
- * CSR itself reaches openssl through a pipe (RUNNER_FEED_PATH), as PEM.
+ * Where openssl reads the CSR and writes what it saves: pipes, so that no
+ * file goes to disk only to be read back.  Only the fields mapping needs
+ * the private work folder, for the CSR's public key, since openssl opens
+ * -newkey twice.  A revocation saves nothing.
  */
 static int
-prepare_workdir(struct state *st, struct files *f)
+prepare_files(struct state *st, int key_file, struct files *f)
 {
-	static const char *const names[] = { "newkey.pem", "cert.pem",
-	    "extracerts.pem", "cacerts.pem" };
 	char	*wd;
-	size_t	 i;
 	int	 rc;
 
+	memset(f, 0, sizeof(*f));
+	f->csr = RUNNER_FEED_PATH;
+	f->certout = runner_capture_path(0);
+	f->extracertsout = runner_capture_path(1);
+	f->cacertsout = runner_capture_path(2);
+	if (!key_file)
+		return 0;
 	if ((rc = runner_workdir_create(st->cfg.tmp_dir, &wd)) != 0)
 		return rc;
-	for (i = 0; i < 4; i++)
-		snprintf(st->paths[i], sizeof(st->paths[i]), "%s/%s", wd,
-		    names[i]);
-	f->csr = RUNNER_FEED_PATH;
-	f->newkey = st->paths[0];
-	f->certout = st->paths[1];
-	f->extracertsout = st->paths[2];
-	f->cacertsout = st->paths[3];
+	snprintf(st->key_path, sizeof(st->key_path), "%s/newkey.pem", wd);
+	f->newkey = st->key_path;
 	return 0;
 }
 
@@ -271,20 +271,12 @@ prepare_workdir(struct state *st, struct files *f)
 static int
 write_public_key(const struct state *st, const char *path)
 {
-	BIO	*bio;
-	char	*p;
-	long	 n;
-	int	 rc;
+	struct buf	 pem = { 0 };
+	int		 rc;
 
-	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
-	    PEM_write_bio_PUBKEY(bio, X509_REQ_get0_pubkey(st->csr.req)) != 1) {
-		BIO_free(bio);
-		msg_err("cannot encode the CSR's public key");
-		return EX_SOFTWARE;
-	}
-	n = BIO_get_mem_data(bio, &p);
-	rc = util_write_new(path, p, (size_t)n);
-	BIO_free(bio);
+	if ((rc = csr_key_pem(st->csr.view, &pem)) == 0)
+		rc = util_write_new(path, pem.data, pem.len);
+	buf_free(&pem);
 	return rc;
 }
 
@@ -331,7 +323,7 @@ build_command(struct state *st, const struct cli *cli, const struct files *f)
 	char	*line;
 	int	 rc;
 
-	if ((rc = config_command(&st->cfg, &cli->opt, f, st->csr.req,
+	if ((rc = config_command(&st->cfg, &cli->opt, f, st->csr.view,
 	    &st->cmd)) != 0)
 		return rc;
 	if (verbosity > 0) {
@@ -345,24 +337,33 @@ build_command(struct state *st, const struct cli *cli, const struct files *f)
 /*
  * Run openssl on the verified CSR: it gets the CSR through a pipe, or
  * (mapping fields) the CSR's subject and names on the command line and
- * its public key in the work folder.
+ * its public key in the work folder.  What it saves comes back through
+ * the capture pipes.
  */
 static int
-run_command(struct state *st, const struct cli *cli, const struct files *f)
+run_command(struct state *st, const struct cli *cli)
 {
+	struct files	 f;
 	struct buf	 pem = { 0 };
 	int		 rc;
 
-	if ((rc = build_command(st, cli, f)) != 0)
+	if ((rc = config_resolve(&st->cfg, &cli->opt, &st->cmd)) != 0 ||
+	    (rc = prepare_files(st, needs_fields(st), &f)) != 0 ||
+	    (rc = build_command(st, cli, &f)) != 0)
 		return rc;
 	if (needs_fields(st))
-		rc = write_public_key(st, f->newkey);
+		rc = write_public_key(st, f.newkey);
 	else
 		rc = csr_pem(&st->csr, &pem);
 	if (rc == 0)
 		rc = runner_run(&st->cmd, needs_fields(st) ? NULL : pem.data,
-		    pem.len, &st->run);
+		    pem.len, RUNNER_CAPTURES, &st->run);
 	buf_free(&pem);
+	if (rc == 0 && st->run.overflow) {
+		msg_err("openssl cmp saved more than %d bytes of certificates",
+		    CERTFILE_MAX);
+		return EX_PROTOCOL;
+	}
 	return rc != 0 ? rc : interpret_run(st);
 }
 
@@ -433,7 +434,7 @@ dry_run(struct state *st, const struct cli *cli)
 	char		*line;
 	int		 rc;
 
-	if ((rc = config_command(&st->cfg, &cli->opt, &f, st->csr.req,
+	if ((rc = config_command(&st->cfg, &cli->opt, &f, st->csr.view,
 	    &st->cmd)) != 0)
 		return rc;
 	line = runner_command_line(&st->cmd);
@@ -447,16 +448,17 @@ dry_run(struct state *st, const struct cli *cli)
 static int
 enroll(struct state *st, const struct cli *cli)
 {
-	struct files	 f;
 	const char	*target = cli->out ? cli->out : cli->cert_out;
+	const unsigned char *spki;
 	char		 text[1024];
+	size_t		 spki_len;
 	int		 rc;
 
 	if ((rc = csr_load(cli->csr_path, &st->csr)) != 0)
 		return rc;
-	if (cli->renew_within >= 0 && chain_not_due(target,
-	    X509_REQ_get_X509_PUBKEY(st->csr.req), cli->renew_within,
-	    &st->subject_cert)) {
+	spki = csr_spki(st->csr.view, &spki_len);
+	if (cli->renew_within >= 0 && chain_not_due(target, spki, spki_len,
+	    cli->renew_within, &st->subject_cert)) {
 		cert_time_text(cert_not_after(st->subject_cert), text,
 		    sizeof(text));
 		msg_info("not due for renewal (expires %s)", text);
@@ -465,11 +467,10 @@ enroll(struct state *st, const struct cli *cli)
 	}
 	if (cli->dry_run)
 		return dry_run(st, cli);
-	if ((rc = prepare_workdir(st, &f)) != 0 ||
-	    (rc = run_command(st, cli, &f)) != 0)
+	if ((rc = run_command(st, cli)) != 0)
 		return rc;
-	if ((rc = chain_collect(f.certout, f.extracertsout, f.cacertsout,
-	    X509_REQ_get_X509_PUBKEY(st->csr.req), &st->issued)) != 0 ||
+	if ((rc = chain_collect(&st->run.captured[0], &st->run.captured[1],
+	    &st->run.captured[2], spki, spki_len, &st->issued)) != 0 ||
 	    (rc = write_outputs(st, cli)) != 0)
 		return rc;
 	st->status = "issued";
@@ -508,9 +509,9 @@ revoke_cert(struct state *st, const struct cli *cli)
 		st->status = "revoked";
 		return dry_run(st, cli);
 	}
-	if ((rc = prepare_workdir(st, &f)) != 0 ||
+	if ((rc = prepare_files(st, 0, &f)) != 0 ||
 	    (rc = build_command(st, cli, &f)) != 0 ||
-	    (rc = runner_run(&st->cmd, NULL, 0, &st->run)) != 0 ||
+	    (rc = runner_run(&st->cmd, NULL, 0, 0, &st->run)) != 0 ||
 	    (rc = interpret_run(st)) != 0)
 		return rc;
 	st->status = "revoked";
@@ -551,10 +552,14 @@ main(int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	/*
 	 * Nothing in openssl.cnf should change what this process does, and
-	 * the exit need not free what the kernel frees anyway.
+	 * the exit need not free what the kernel frees anyway.  Error strings
+	 * and the tables of every cipher and digest are never used: cmpenroll
+	 * reports its own messages, and csr.c adds the digests it accepts.
 	 */
 	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
-	    OPENSSL_INIT_NO_ATEXIT, NULL);
+	    OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
+	    OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS,
+	    NULL);
 	runner_signals_install();
 	if ((rc = parse_args(&cli, argc, argv)) != 0)
 		goto out;

@@ -241,7 +241,7 @@ fetch_help(const struct config *cfg)
 	argv[0].secret = argv[1].secret = argv[2].secret = 0;
 	c.argv = argv;
 	c.argc = 3;
-	if (runner_run(&c, NULL, 0, &r) == 0 && r.output.len > 0 &&
+	if (runner_run(&c, NULL, 0, 0, &r) == 0 && r.output.len > 0 &&
 	    strstr((char *)r.output.data, "\n -cmd ") != NULL) {
 		help = util_xcalloc(1, r.output.len + 2);
 		help[0] = '\n';
@@ -262,7 +262,7 @@ fetch_help(const struct config *cfg)
  */
 static int
 check_command(const struct config *cfg, const struct options *opt,
-    X509_REQ *req)
+    const struct csr_view *req)
 {
 	static const struct files f = { "csr.pem", "newkey.pem", "cert.pem",
 	    "extracerts.pem", "cacerts.pem" };
@@ -297,7 +297,7 @@ check_run(const struct config *cfg, const struct options *opt,
 	if (csr_path != NULL && csr_load(csr_path, &csr) != 0)
 		rc = EX_DATAERR;
 	if (problems == 0 && rc == 0)
-		rc = check_command(cfg, opt, csr.req);
+		rc = check_command(cfg, opt, csr.view);
 	csr_free(&csr);
 	if (problems > 0)
 		return EX_CONFIG;

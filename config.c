@@ -486,9 +486,27 @@ resolve_mapping(struct build *bd)
 	return 0;
 }
 
+/*
+ * The request type and the mapping, into a cleared c: what a caller needs
+ * to know before the files are named.  Reports and returns an exit status.
+ */
+int
+config_resolve(const struct config *cfg, const struct options *opt,
+    struct command *c)
+{
+	struct build	bd = { cfg, opt, c, 0 };
+	int		rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = resolve_cmd(&bd)) != 0)
+		return rc;
+	return resolve_mapping(&bd);
+}
+
 /* What is asked for: the CSR itself, or its key, subject and SANs. */
 static int
-emit_request(struct build *bd, const struct files *f, X509_REQ *req)
+emit_request(struct build *bd, const struct files *f,
+    const struct csr_view *req)
 {
 	const char	*why, *popo;
 	char		*subject = NULL, *sans = NULL;
@@ -553,7 +571,7 @@ emit_defaults(struct build *bd, int debug)
  */
 int
 config_command(const struct config *cfg, const struct options *opt,
-    const struct files *f, X509_REQ *req, struct command *c)
+    const struct files *f, const struct csr_view *req, struct command *c)
 {
 	const struct ini_entry	**items = NULL;
 	struct build		  bd = { cfg, opt, c, 0 };
@@ -562,8 +580,7 @@ config_command(const struct config *cfg, const struct options *opt,
 	size_t			  i, n;
 	int			  rc;
 
-	memset(c, 0, sizeof(*c));
-	if ((rc = resolve_cmd(&bd)) != 0 || (rc = resolve_mapping(&bd)) != 0)
+	if ((rc = config_resolve(cfg, opt, c)) != 0)
 		return rc;
 	bd.kur_signed = strcmp(c->cmd, "kur") == 0 &&
 	    (opt->oldcert != NULL || config_value(cfg, "cmp_cert") != NULL) &&

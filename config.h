@@ -68,7 +68,9 @@ int	 config_load(const char *, const char *, struct config *);
 void	 config_free(struct config *);
 const char *config_value(const struct config *, const char *);
 int	 config_command(const struct config *, const struct options *,
-	    const struct files *, X509_REQ *, struct command *);
+	    const struct files *, const struct csr_view *, struct command *);
+int	 config_resolve(const struct config *, const struct options *,
+	    struct command *);
 void	 command_free(struct command *);
 char	*config_recipient_to_slash(const char *);
 int	 config_reason_number(const char *);

@@ -3,6 +3,11 @@
  * it), its self-signature must verify before anything is sent, and the
  * "fields" mapping refuses whatever openssl cmp's -subject and -sans
  * cannot carry faithfully instead of mis-encoding it.
+ *
+ * The CSR is read into a view of our own, not an X509_REQ: d2i_X509_REQ
+ * decodes the public key through OpenSSL 3.0's generic key decoder, whose
+ * set-up cost more CPU than everything else cmpenroll does.  The key stays
+ * DER here; spki.c builds it only to verify the signature.
  */
 #include <ctype.h>
 #include <limits.h>
@@ -10,12 +15,60 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/asn1t.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
 #include "csr.h"
+#include "spki.h"
+
+/* RFC 2986, 4.1; the encoding is kept, as it is what was signed. */
+typedef struct {
+	ASN1_ENCODING		 enc;
+	ASN1_INTEGER		*version;
+	X509_NAME		*subject;
+	ASN1_TYPE		*spki;
+	STACK_OF(X509_ATTRIBUTE) *attributes;
+} CSR_INFO;
+
+/* Attributes are optional, as OpenSSL's own X509_REQ has them. */
+ASN1_SEQUENCE_enc(CSR_INFO, enc, 0) = {
+	ASN1_SIMPLE(CSR_INFO, version, ASN1_INTEGER),
+	ASN1_SIMPLE(CSR_INFO, subject, X509_NAME),
+	ASN1_SIMPLE(CSR_INFO, spki, ASN1_ANY),
+	ASN1_IMP_SET_OF_OPT(CSR_INFO, attributes, X509_ATTRIBUTE, 0)
+} static_ASN1_SEQUENCE_END_ref(CSR_INFO, CSR_INFO)
+
+struct csr_view {
+	CSR_INFO	*info;
+	X509_ALGOR	*algorithm;
+	ASN1_BIT_STRING	*signature;
+};
+typedef struct csr_view CSR_VIEW;
+
+ASN1_SEQUENCE(CSR_VIEW) = {
+	ASN1_SIMPLE(CSR_VIEW, info, CSR_INFO),
+	ASN1_SIMPLE(CSR_VIEW, algorithm, X509_ALGOR),
+	ASN1_SIMPLE(CSR_VIEW, signature, ASN1_BIT_STRING)
+} static_ASN1_SEQUENCE_END(CSR_VIEW)
+
+/*
+ * The digests a CSR signature may use.  cmpenroll.c starts libcrypto
+ * without its table of every digest; these are added when a signature is
+ * checked, so one made with MD5 or SHA-1 is refused by name.
+ */
+static const struct {
+	int		  nid;
+	const EVP_MD	*(*md)(void);
+} digests[] = {
+	{ NID_sha224, EVP_sha224 },	{ NID_sha256, EVP_sha256 },
+	{ NID_sha384, EVP_sha384 },	{ NID_sha512, EVP_sha512 },
+	{ NID_sha3_224, EVP_sha3_224 },	{ NID_sha3_256, EVP_sha3_256 },
+	{ NID_sha3_384, EVP_sha3_384 },	{ NID_sha3_512, EVP_sha3_512 },
+};
 
 static int
 only_space(const unsigned char *p, size_t len)
@@ -27,18 +80,30 @@ only_space(const unsigned char *p, size_t len)
 	return len == 0;
 }
 
+void
+csr_view_free(struct csr_view *v)
+{
+	ASN1_item_free((ASN1_VALUE *)v, ASN1_ITEM_rptr(CSR_VIEW));
+}
+
 static int
-parse_der(const unsigned char *der, size_t len, X509_REQ **out)
+parse_der(const unsigned char *der, size_t len, struct csr_view **out)
 {
 	const unsigned char *p = der;
 
 	if (len > LONG_MAX)
 		return -1;
-	*out = d2i_X509_REQ(NULL, &p, (long)len);
+	*out = (CSR_VIEW *)ASN1_item_d2i(NULL, &p, (long)len,
+	    ASN1_ITEM_rptr(CSR_VIEW));
 	if (*out == NULL)
 		return -1;
+	if ((*out)->info->spki->type != V_ASN1_SEQUENCE) {
+		csr_view_free(*out);
+		*out = NULL;
+		return -1;
+	}
 	if (p != der + len) {
-		X509_REQ_free(*out);
+		csr_view_free(*out);
 		*out = NULL;
 		return -2;
 	}
@@ -50,7 +115,7 @@ parse_der(const unsigned char *der, size_t len, X509_REQ **out)
  * CERTIFICATE REQUEST") or DER.  On failure *why says what is wrong.
  */
 int
-csr_parse(const unsigned char *buf, size_t len, X509_REQ **out,
+csr_parse(const unsigned char *buf, size_t len, struct csr_view **out,
     const char **why)
 {
 	BIO		*bio = NULL;
@@ -113,6 +178,87 @@ out:
 	return rc == 0 ? 0 : -1;
 }
 
+/* The digest an RSASSA-PSS signature names; SHA-1 when it names none. */
+static int
+pss_digest(const X509_ALGOR *alg)
+{
+	const ASN1_STRING	*seq;
+	const unsigned char	*p;
+	const void		*pval;
+	RSA_PSS_PARAMS		*pss;
+	int			 ptype, nid;
+
+	X509_ALGOR_get0(NULL, &ptype, &pval, alg);
+	if (ptype != V_ASN1_SEQUENCE)
+		return ptype == V_ASN1_UNDEF ? NID_sha1 : NID_undef;
+	seq = pval;
+	p = ASN1_STRING_get0_data(seq);
+	if ((pss = d2i_RSA_PSS_PARAMS(NULL, &p, ASN1_STRING_length(seq))) ==
+	    NULL)
+		return NID_undef;
+	nid = pss->hashAlgorithm == NULL ? NID_sha1 :
+	    OBJ_obj2nid(pss->hashAlgorithm->algorithm);
+	RSA_PSS_PARAMS_free(pss);
+	return nid;
+}
+
+/*
+ * Is the signature's digest one of ours?  EdDSA has none; RSA-PSS names
+ * its own in its parameters.
+ */
+static int
+digest_allowed(const X509_ALGOR *alg, const char **why)
+{
+	const ASN1_OBJECT	*obj;
+	size_t			 i;
+	int			 md, pk;
+
+	X509_ALGOR_get0(&obj, NULL, NULL, alg);
+	if (!OBJ_find_sigid_algs(OBJ_obj2nid(obj), &md, &pk)) {
+		*why = "unknown signature algorithm";
+		return 0;
+	}
+	if (pk == NID_rsassaPss)
+		md = pss_digest(alg);
+	if (md == NID_undef && (pk == NID_ED25519 || pk == NID_ED448))
+		return 1;
+	for (i = 0; i < sizeof(digests) / sizeof(digests[0]); i++)
+		if (digests[i].nid == md)
+			return 1;
+	*why = md == NID_undef ? "damaged signature parameters" :
+	    "signed with a digest weaker than SHA-224 (SHA-2 or SHA-3 "
+	    "needed)";
+	return 0;
+}
+
+/*
+ * Does the CSR's self-signature verify with its own key?  The signed
+ * bytes are the request info exactly as received (its kept encoding).
+ */
+int
+csr_verify(const struct csr_view *v, const char **why)
+{
+	const unsigned char	*der;
+	EVP_PKEY		*pkey;
+	size_t			 len, i;
+	int			 ok = 0;
+
+	for (i = 0; i < sizeof(digests) / sizeof(digests[0]); i++)
+		EVP_add_digest(digests[i].md());
+	der = csr_spki(v, &len);
+	if ((pkey = spki_key(der, len, why)) == NULL)
+		return 0;
+	if (digest_allowed(v->algorithm, why)) {
+		ok = ASN1_item_verify(ASN1_ITEM_rptr(CSR_INFO), v->algorithm,
+		    v->signature, v->info, pkey) == 1;
+		if (!ok)
+			*why = "the signature does not verify";
+	}
+	EVP_PKEY_free(pkey);
+	ERR_clear_error();
+	return ok;
+}
+
 /*
  * Read, parse and verify the CSR at path ("-" is stdin).  Reports and
  * returns an exit status.
@@ -121,26 +267,37 @@ int
 csr_load(const char *path, struct csr *csr)
 {
 	const char	*why, *name = strcmp(path, "-") == 0 ? "stdin" : path;
-	EVP_PKEY	*pkey;
 	int		 rc;
 
 	if ((rc = util_read_file(path, CSR_MAX, "CSR", EX_DATAERR,
 	    &csr->raw)) != 0)
 		return rc;
-	if (csr_parse(csr->raw.data, csr->raw.len, &csr->req, &why) != 0) {
+	/* With -popo 0 the RA vouches for proof of possession: verify it. */
+	if (csr_parse(csr->raw.data, csr->raw.len, &csr->view, &why) != 0 ||
+	    !csr_verify(csr->view, &why)) {
 		msg_err("CSR %s: %s", name, why);
 		return EX_DATAERR;
 	}
-	if ((pkey = X509_REQ_get0_pubkey(csr->req)) == NULL) {
-		msg_err("CSR %s: unsupported public key", name);
-		return EX_DATAERR;
+	return 0;
+}
+
+static int
+pem_wrap(const char *label, const unsigned char *der, size_t len,
+    struct buf *out)
+{
+	BIO	*bio;
+	char	*p;
+	long	 n;
+
+	if (len > LONG_MAX || (bio = BIO_new(BIO_s_mem())) == NULL)
+		return EX_SOFTWARE;
+	if (PEM_write_bio(bio, label, "", der, (long)len) <= 0) {
+		BIO_free(bio);
+		return EX_SOFTWARE;
 	}
-	/* With -popo 0 the RA vouches for proof of possession: verify it. */
-	if (X509_REQ_verify(csr->req, pkey) != 1) {
-		ERR_clear_error();
-		msg_err("CSR %s: the signature does not verify", name);
-		return EX_DATAERR;
-	}
+	n = BIO_get_mem_data(bio, &p);
+	buf_append(out, p, (size_t)n);
+	BIO_free(bio);
 	return 0;
 }
 
@@ -152,32 +309,86 @@ csr_load(const char *path, struct csr *csr)
 int
 csr_pem(const struct csr *csr, struct buf *out)
 {
-	BIO	*bio;
-	char	*p;
-	long	 n;
-
 	if (csr->raw.len > 0 && csr->raw.data[0] != 0x30)
-		return buf_append(out, csr->raw.data, csr->raw.len) == 0 ? 0 :
-		    EX_SOFTWARE;
-	if ((bio = BIO_new(BIO_s_mem())) == NULL ||
-	    PEM_write_bio(bio, PEM_STRING_X509_REQ, "", csr->raw.data,
-	    (long)csr->raw.len) <= 0) {
-		BIO_free(bio);
+		buf_append(out, csr->raw.data, csr->raw.len);
+	else if (pem_wrap(PEM_STRING_X509_REQ, csr->raw.data, csr->raw.len,
+	    out) != 0) {
 		msg_err("cannot encode the CSR as PEM");
 		return EX_SOFTWARE;
 	}
-	n = BIO_get_mem_data(bio, &p);
-	buf_append(out, p, (size_t)n);
-	BIO_free(bio);
 	return 0;
+}
+
+/* The CSR's public key as a PEM PUBLIC KEY, for openssl -newkey. */
+int
+csr_key_pem(const struct csr_view *v, struct buf *out)
+{
+	const unsigned char	*der;
+	size_t			 len;
+
+	der = csr_spki(v, &len);
+	if (pem_wrap(PEM_STRING_PUBLIC, der, len, out) != 0) {
+		msg_err("cannot encode the CSR's public key");
+		return EX_SOFTWARE;
+	}
+	return 0;
+}
+
+const X509_NAME *
+csr_subject(const struct csr_view *v)
+{
+	return v->info->subject;
+}
+
+/* The SubjectPublicKeyInfo, DER, as received. */
+const unsigned char *
+csr_spki(const struct csr_view *v, size_t *len)
+{
+	const ASN1_STRING *s = v->info->spki->value.sequence;
+
+	*len = (size_t)ASN1_STRING_length(s);
+	return ASN1_STRING_get0_data(s);
 }
 
 void
 csr_free(struct csr *csr)
 {
-	X509_REQ_free(csr->req);
-	csr->req = NULL;
+	csr_view_free(csr->view);
+	csr->view = NULL;
 	buf_free(&csr->raw);
+}
+
+/*
+ * The extensions requested (PKCS#9 extensionRequest, or Microsoft's), as
+ * X509_REQ_get_extensions finds them.  0 with *exts NULL when there are
+ * none, -1 when the attribute is damaged.
+ */
+static int
+csr_extensions(const struct csr_view *v, STACK_OF(X509_EXTENSION) **exts)
+{
+	const STACK_OF(X509_ATTRIBUTE)	*attrs = v->info->attributes;
+	const X509_ATTRIBUTE		*attr;
+	const ASN1_TYPE			*val;
+	const unsigned char		*p;
+	int				 i, nid;
+
+	*exts = NULL;
+	for (i = 0; i < sk_X509_ATTRIBUTE_num(attrs); i++) {
+		attr = sk_X509_ATTRIBUTE_value(attrs, i);
+		nid = OBJ_obj2nid(X509_ATTRIBUTE_get0_object(
+		    (X509_ATTRIBUTE *)attr));
+		if (nid != NID_ext_req && nid != NID_ms_ext_req)
+			continue;
+		val = X509_ATTRIBUTE_get0_type((X509_ATTRIBUTE *)attr, 0);
+		if (val == NULL || val->type != V_ASN1_SEQUENCE)
+			return -1;
+		p = val->value.sequence->data;
+		*exts = (STACK_OF(X509_EXTENSION) *)ASN1_item_d2i(NULL, &p,
+		    val->value.sequence->length,
+		    ASN1_ITEM_rptr(X509_EXTENSIONS));
+		return *exts != NULL ? 0 : -1;
+	}
+	return 0;
 }
 
 /* String types whose bytes are ASCII text when they are below 0x80. */
@@ -318,7 +529,8 @@ san_to_arg(const GENERAL_NAME *gn, char *tmp, size_t tmpsz)
  * types, names with separators, requested extensions other than SANs.
  */
 int
-csr_fields(X509_REQ *req, char **subject, char **sans, const char **why)
+csr_fields(const struct csr_view *v, char **subject, char **sans,
+    const char **why)
 {
 	STACK_OF(X509_EXTENSION)	*exts;
 	GENERAL_NAMES			*gens = NULL;
@@ -329,7 +541,10 @@ csr_fields(X509_REQ *req, char **subject, char **sans, const char **why)
 	int				 i, rc = -1;
 
 	*subject = *sans = NULL;
-	exts = X509_REQ_get_extensions(req);
+	if (csr_extensions(v, &exts) != 0) {
+		*why = "its extension request is damaged";
+		goto out;
+	}
 	for (i = 0; i < sk_X509_EXTENSION_num(exts); i++) {
 		ext = sk_X509_EXTENSION_value(exts, i);
 		if (OBJ_obj2nid(X509_EXTENSION_get_object(ext)) !=
@@ -358,7 +573,7 @@ csr_fields(X509_REQ *req, char **subject, char **sans, const char **why)
 		}
 		buf_printf(&b, "%s%s", b.len ? " " : "", arg);
 	}
-	if ((*subject = csr_name_to_slash(X509_REQ_get_subject_name(req),
+	if ((*subject = csr_name_to_slash(csr_subject(v),
 	    why)) == NULL)
 		goto out;
 	/*

@@ -11,16 +11,25 @@
 
 #include "util.h"
 
+/* The parsed CSR: its fields, the public key kept as DER. */
+struct csr_view;
+
 struct csr {
-	X509_REQ	*req;
+	struct csr_view	*view;
 	struct buf	 raw;	/* the bytes as read, PEM or DER */
 };
 
-int	 csr_parse(const unsigned char *, size_t, X509_REQ **, const char **);
+int	 csr_parse(const unsigned char *, size_t, struct csr_view **,
+	    const char **);
+int	 csr_verify(const struct csr_view *, const char **);
+void	 csr_view_free(struct csr_view *);
+const X509_NAME	*csr_subject(const struct csr_view *);
+const unsigned char *csr_spki(const struct csr_view *, size_t *);
 int	 csr_load(const char *, struct csr *);
 int	 csr_pem(const struct csr *, struct buf *);
+int	 csr_key_pem(const struct csr_view *, struct buf *);
 void	 csr_free(struct csr *);
 char	*csr_name_to_slash(const X509_NAME *, const char **);
-int	 csr_fields(X509_REQ *, char **, char **, const char **);
+int	 csr_fields(const struct csr_view *, char **, char **, const char **);
 
 #endif

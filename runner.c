@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,8 +149,13 @@ child_environment(const struct command *c)
 	return env;
 }
 
+/* One descriptor the child gets: from is ours, to is the child's number. */
+struct fd_map {
+	int	from, to;
+};
+
 static int
-spawn_child(const struct command *c, int out_fd, int feed_fd,
+spawn_child(const struct command *c, const struct fd_map *map, size_t nmap,
     const sigset_t *mask, pid_t *pid)
 {
 	posix_spawn_file_actions_t	 fa;
@@ -166,10 +172,8 @@ spawn_child(const struct command *c, int out_fd, int feed_fd,
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
 	    O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, out_fd, STDERR_FILENO);
-	if (feed_fd != -1)
-		posix_spawn_file_actions_adddup2(&fa, feed_fd, RUNNER_FEED_FD);
+	for (i = 0; i < nmap; i++)
+		posix_spawn_file_actions_adddup2(&fa, map[i].from, map[i].to);
 	posix_spawnattr_init(&attr);
 	sigemptyset(&dflt);
 	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
@@ -258,9 +262,11 @@ reap_child(pid_t pid, int *status, struct run_result *r,
 	}
 }
 
+/* Our ends of the pipes to a started child. */
 struct child {
 	pid_t		pid;
-	int		out_fd;
+	int		rd[1 + RUNNER_CAPTURES];	/* output, captures */
+	size_t		nrd;
 	int		feed_fd;
 	int		started;
 	sigset_t	orig;
@@ -277,20 +283,56 @@ close_fd(int *fd)
 }
 
 /*
- * Start the command.  With feed, the child's descriptor 3 is a pipe that
- * runner_finish fills.  Signals stay blocked until runner_finish or
- * runner_abort, and are delivered only inside ppoll: none is missed.
+ * A close-on-exec pipe whose ends lie above every descriptor number the
+ * child is given, so that no dup2 in spawn_child overwrites an end that
+ * is still to be passed on.
+ */
+#define FD_FLOOR	16
+
+static int
+open_pipe(int fds[2])
+{
+	int i, fd;
+
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		if (fds[i] >= FD_FLOOR)
+			continue;
+		fd = fcntl(fds[i], F_DUPFD_CLOEXEC, FD_FLOOR);
+		close(fds[i]);
+		fds[i] = fd;
+	}
+	if (fds[0] != -1 && fds[1] != -1)
+		return 0;
+	close_fd(&fds[0]);
+	close_fd(&fds[1]);
+	return -1;
+}
+
+/*
+ * Start the command: its output and ncap captures come back through
+ * pipes; with feed, its descriptor 3 is a pipe that runner_finish fills.
+ * Signals stay blocked until runner_finish or runner_abort, and are
+ * delivered only inside ppoll: none is missed.
  */
 static int
-runner_start(const struct command *c, int feed, struct child *ch)
+runner_start(const struct command *c, int feed, size_t ncap,
+    struct child *ch)
 {
+	struct fd_map	map[3 + RUNNER_CAPTURES];
+	int		pipes[2 + RUNNER_CAPTURES][2];
 	sigset_t	block;
-	size_t		i;
-	int		out[2] = { -1, -1 }, in[2] = { -1, -1 }, rc = 0;
+	size_t		i, n = 0, npipes = 1 + ncap + (feed != 0);
+	int		rc = 0;
 
 	memset(ch, 0, sizeof(*ch));
 	ch->pid = -1;
-	ch->out_fd = ch->feed_fd = -1;
+	ch->feed_fd = -1;
+	for (i = 0; i < sizeof(ch->rd) / sizeof(ch->rd[0]); i++)
+		ch->rd[i] = -1;
+	for (i = 0; i < npipes; i++)
+		pipes[i][0] = pipes[i][1] = -1;
 	sigemptyset(&block);
 	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
 		sigaddset(&block, stop_signals[i]);
@@ -299,22 +341,43 @@ runner_start(const struct command *c, int feed, struct child *ch)
 	ch->started = 1;
 	if (caught)
 		return 0;
+	for (i = 0; i < npipes && rc == 0; i++)
+		if (open_pipe(pipes[i]) == -1) {
+			msg_err("pipe: %s", strerror(errno));
+			rc = EX_OSERR;
+		}
 	/* Only our end of the feed is non-blocking: openssl reads it plainly. */
-	if (pipe2(out, O_CLOEXEC) == -1 || (feed &&
-	    (pipe2(in, O_CLOEXEC) == -1 ||
-	    fcntl(in[1], F_SETFL, O_NONBLOCK) == -1))) {
-		msg_err("pipe: %s", strerror(errno));
+	if (rc == 0 && feed && fcntl(pipes[npipes - 1][1], F_SETFL,
+	    O_NONBLOCK) == -1) {
+		msg_err("fcntl: %s", strerror(errno));
 		rc = EX_OSERR;
-	} else if ((rc = spawn_child(c, out[1], in[0], &ch->orig,
-	    &ch->pid)) == 0) {
-		ch->out_fd = out[0];
-		ch->feed_fd = in[1];
-		out[0] = in[1] = -1;
 	}
-	close_fd(&out[0]);
-	close_fd(&out[1]);
-	close_fd(&in[0]);
-	close_fd(&in[1]);
+	if (rc == 0) {
+		map[n++] = (struct fd_map){ pipes[0][1], STDOUT_FILENO };
+		map[n++] = (struct fd_map){ pipes[0][1], STDERR_FILENO };
+		if (feed)
+			map[n++] = (struct fd_map){ pipes[npipes - 1][0],
+			    RUNNER_FEED_FD };
+		for (i = 0; i < ncap; i++)
+			map[n++] = (struct fd_map){ pipes[1 + i][1],
+			    RUNNER_CAPTURE_FD + (int)i };
+		rc = spawn_child(c, map, n, &ch->orig, &ch->pid);
+	}
+	if (rc == 0) {
+		ch->nrd = 1 + ncap;
+		for (i = 0; i < ch->nrd; i++)
+			ch->rd[i] = pipes[i][0];
+		if (feed)
+			ch->feed_fd = pipes[npipes - 1][1];
+		for (i = 0; i < ch->nrd; i++)
+			pipes[i][0] = -1;
+		if (feed)
+			pipes[npipes - 1][1] = -1;
+	}
+	for (i = 0; i < npipes; i++) {
+		close_fd(&pipes[i][0]);
+		close_fd(&pipes[i][1]);
+	}
 	if (rc != 0)
 		runner_abort(ch);
 	return rc;
@@ -324,12 +387,14 @@ runner_start(const struct command *c, int feed, struct child *ch)
 static void
 runner_abort(struct child *ch)
 {
-	int status;
+	size_t	i;
+	int	status;
 
 	if (ch->pid > 0)
 		stop_child(ch->pid, &status);
 	ch->pid = -1;
-	close_fd(&ch->out_fd);
+	for (i = 0; i < ch->nrd; i++)
+		close_fd(&ch->rd[i]);
 	close_fd(&ch->feed_fd);
 	if (ch->started)
 		sigprocmask(SIG_SETMASK, &ch->orig, NULL);
@@ -350,57 +415,106 @@ feed_some(struct child *ch, const unsigned char *data, size_t len,
 		close_fd(&ch->feed_fd);
 }
 
+/* Read what one of the child's pipes holds; close it at its end. */
+static void
+read_some(struct child *ch, size_t i, struct run_result *r)
+{
+	char		 chunk[4096];
+	struct buf	*cap;
+	ssize_t		 n;
+
+	if ((n = read(ch->rd[i], chunk, sizeof(chunk))) == -1 &&
+	    (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		close_fd(&ch->rd[i]);
+		return;
+	}
+	if (i == 0) {
+		keep_output(r, chunk, (size_t)n);
+		return;
+	}
+	/* Drained to the end either way, so that the child never blocks. */
+	cap = &r->captured[i - 1];
+	if (cap->len + (size_t)n > CERTFILE_MAX)
+		r->overflow = 1;
+	else
+		buf_append(cap, chunk, (size_t)n);
+}
+
+/* One wait for the child's pipes, the feed and signals. */
+static void
+poll_once(struct child *ch, const void *feed, size_t feed_len, size_t *fed,
+    struct run_result *r)
+{
+	struct pollfd	 pfd[2 + RUNNER_CAPTURES];
+	size_t		 which[2 + RUNNER_CAPTURES];
+	struct timespec	 ts;
+	size_t		 i, n = 0;
+	int		 ms;
+
+	for (i = 0; i < ch->nrd; i++)
+		if (ch->rd[i] != -1) {
+			pfd[n] = (struct pollfd){ ch->rd[i], POLLIN, 0 };
+			which[n++] = i;
+		}
+	if (ch->feed_fd != -1) {
+		pfd[n] = (struct pollfd){ ch->feed_fd, POLLOUT, 0 };
+		which[n++] = SIZE_MAX;
+	}
+	if ((ms = deadline_ms()) > 0) {
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (long)(ms % 1000) * 1000000;
+	}
+	if (ppoll(pfd, n, ms > 0 ? &ts : NULL, &ch->orig) <= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (pfd[i].revents == 0)
+			continue;
+		if (which[i] == SIZE_MAX)
+			feed_some(ch, feed, feed_len, fed);
+		else
+			read_some(ch, which[i], r);
+	}
+}
+
+static int
+reading(const struct child *ch)
+{
+	size_t i;
+
+	for (i = 0; i < ch->nrd; i++)
+		if (ch->rd[i] != -1)
+			return 1;
+	return 0;
+}
+
 /*
- * Feed the child (when it was started with feed), collect its output
- * until it ends, and wait for it.  Returns 0 when the child ran (its own
- * result is in r; r->interrupted or r->timed_out say whether we ended it),
- * else a reported exit status.
+ * Feed the child (when it was started with feed), collect its output and
+ * captures until it ends, and wait for it.  Returns 0 when the child ran
+ * (its own result is in r; r->interrupted or r->timed_out say whether we
+ * ended it), else a reported exit status.
  */
 static int
 runner_finish(struct child *ch, const void *feed, size_t feed_len,
     struct run_result *r)
 {
-	struct pollfd	 pfd[2];
-	struct timespec	 ts;
-	char		 chunk[4096];
-	ssize_t		 n;
-	size_t		 fed = 0;
-	int		 status = 0, ms, eof = 0;
+	size_t	fed = 0;
+	int	status = 0;
 
 	memset(r, 0, sizeof(*r));
 	if ((r->interrupted = caught) != 0 || ch->pid <= 0) {
 		runner_abort(ch);
 		return 0;
 	}
-	while (!eof) {
+	while (reading(ch)) {
 		if ((r->interrupted = caught) != 0 ||
 		    (r->timed_out = deadline_ms() == 0) != 0)
 			break;
-		pfd[0].fd = ch->out_fd;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = ch->feed_fd;
-		pfd[1].events = POLLOUT;
-		if ((ms = deadline_ms()) > 0) {
-			ts.tv_sec = ms / 1000;
-			ts.tv_nsec = (long)(ms % 1000) * 1000000;
-		}
-		if (ppoll(pfd, ch->feed_fd != -1 ? 2 : 1, ms > 0 ? &ts : NULL,
-		    &ch->orig) <= 0)
-			continue;
-		if (ch->feed_fd != -1 && pfd[1].revents != 0)
-			feed_some(ch, feed, feed_len, &fed);
-		if (pfd[0].revents == 0)
-			continue;
-		if ((n = read(ch->out_fd, chunk, sizeof(chunk))) == -1 &&
-		    (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			eof = 1;
-		else
-			keep_output(r, chunk, (size_t)n);
+		poll_once(ch, feed, feed_len, &fed, r);
 	}
 	close_fd(&ch->feed_fd);
-	if (!eof)
+	if (reading(ch))
 		stop_child(ch->pid, &status);
 	else
 		reap_child(ch->pid, &status, r, &ch->orig);
@@ -416,16 +530,19 @@ runner_finish(struct child *ch, const void *feed, size_t feed_len,
 
 /*
  * Run a command from start to end.  With feed, the child reads it from
- * RUNNER_FEED_PATH: no file holds it, and nothing is left behind.
+ * RUNNER_FEED_PATH; what it writes to runner_capture_path(0 .. ncap - 1)
+ * lands in r->captured.  No file holds either, and nothing is left behind.
  */
 int
 runner_run(const struct command *c, const void *feed, size_t feed_len,
-    struct run_result *r)
+    size_t ncap, struct run_result *r)
 {
 	struct child	ch;
 	int		rc;
 
-	if ((rc = runner_start(c, feed != NULL, &ch)) != 0) {
+	if (ncap > RUNNER_CAPTURES)
+		ncap = RUNNER_CAPTURES;
+	if ((rc = runner_start(c, feed != NULL, ncap, &ch)) != 0) {
 		memset(r, 0, sizeof(*r));
 		return rc;
 	}
@@ -435,7 +552,22 @@ runner_run(const struct command *c, const void *feed, size_t feed_len,
 void
 runner_result_free(struct run_result *r)
 {
+	size_t i;
+
 	buf_free(&r->output);
+	for (i = 0; i < RUNNER_CAPTURES; i++)
+		buf_free(&r->captured[i]);
+}
+
+/* The name the child opens to write capture i. */
+const char *
+runner_capture_path(size_t i)
+{
+	static const char *const paths[RUNNER_CAPTURES] = {
+		"/dev/fd/4", "/dev/fd/5", "/dev/fd/6"
+	};
+
+	return i < RUNNER_CAPTURES ? paths[i] : NULL;
 }
 
 /* Shell-quoted, secrets as ****: safe to show, and to paste. */

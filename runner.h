@@ -18,13 +18,24 @@
 #define RUNNER_FEED_FD	3
 #define RUNNER_FEED_PATH "/dev/fd/3"
 
+/*
+ * The child's descriptors from 4 on are pipes whose contents land in
+ * run_result.captured: openssl writes the files it saves there, so that
+ * nothing goes to disk only to be read back.  Each holds at most
+ * CERTFILE_MAX bytes.
+ */
+#define RUNNER_CAPTURE_FD 4
+#define RUNNER_CAPTURES	3
+
 struct run_result {
 	int		exited;		/* 1: exit_code is valid */
 	int		exit_code;
 	int		term_signal;	/* the child died of this signal */
 	int		timed_out;	/* our --timeout ran out */
 	int		interrupted;	/* we caught this signal */
+	int		overflow;	/* a capture exceeded CERTFILE_MAX */
 	struct buf	output;
+	struct buf	captured[RUNNER_CAPTURES];
 };
 
 struct cmp_diag {
@@ -40,8 +51,9 @@ void	 runner_signals_install(void);
 int	 runner_workdir_create(const char *, char **);
 void	 runner_workdir_remove(void);
 void	 runner_set_deadline(unsigned int);
-int	 runner_run(const struct command *, const void *, size_t,
+int	 runner_run(const struct command *, const void *, size_t, size_t,
 	    struct run_result *);
+const char *runner_capture_path(size_t);
 void	 runner_result_free(struct run_result *);
 void	 runner_diagnose(const char *, struct cmp_diag *);
 char	*runner_command_line(const struct command *);

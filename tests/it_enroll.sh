@@ -307,8 +307,11 @@ test_generated_argv() {
 	assert_eq "$(argv_pair "$rec" -popo)" 0 "-popo 0 by default"
 	assert_eq "$(argv_pair "$rec" -recipient)" "$RECIPIENT" "-recipient passed on"
 	assert_eq "$(argv_pair "$rec" -server)" "127.0.0.1:$SRV_PORT" "-server passed on"
-	if [ "$(argv_pair "$rec" -csr)" = "<none>" ]; then fail "no -csr in the csr mapping"; else
-		ok "-csr in the csr mapping"; fi
+	# the CSR goes in, and what openssl saves comes back, through pipes
+	assert_eq "$(argv_pair "$rec" -csr)" /dev/fd/3 "-csr is the feed pipe"
+	assert_eq "$(argv_pair "$rec" -certout)" /dev/fd/4 "-certout is a pipe"
+	assert_eq "$(argv_pair "$rec" -extracertsout)" /dev/fd/5 "-extracertsout is a pipe"
+	assert_eq "$(argv_pair "$rec" -cacertsout)" /dev/fd/6 "-cacertsout is a pipe"
 	assert_eq "$(argv_pair "$rec" -newkey)" "<none>" "no -newkey in the csr mapping"
 
 	# True -> bare flag, False -> omitted, config values win, cmp_config passed on
@@ -334,17 +337,26 @@ test_generated_argv() {
 	assert_eq "$(argv_pair "$rec" -total_timeout)" 9 "cmp_total_timeout wins"
 	assert_eq "$(argv_count "$rec" -total_timeout)" 1 "one -total_timeout"
 
-	# the private work folder: mode 0700 under cmp_tmp_dir, removed afterwards
+	# the csr mapping needs no work folder at all
 	mkdir "$TD/wd"
 	rm -f "$rec"/argv* "$rec"/wdmode*
 	{ base_config "$SRV_PORT" | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $(mk_recorder "$rec")|"
 	  echo "cmp_tmp_dir = $TD/wd"; } | write_config "$TD/w.ini"
 	run -c "$TD/w.ini" "$PKI/ee.csr"
 	assert_issued "$PKI/ee.pem"
-	case $(argv_pair "$rec" -certout) in
-	"$TD/wd/"*) ok "outputs under cmp_tmp_dir" ;;
-	*) fail "-certout not under cmp_tmp_dir" "$(argv_pair "$rec" -certout)" ;;
+	assert_eq "$(ls "$rec"/wdmode.* 2>/dev/null)" "" "no work folder in the csr mapping"
+	assert_eq "$(ls -A "$TD/wd")" "" "nothing written under cmp_tmp_dir"
+
+	# the fields mapping: the key file in a folder of mode 0700 under
+	# cmp_tmp_dir, removed afterwards
+	rm -f "$rec"/argv* "$rec"/wdmode*
+	run -c "$TD/w.ini" --mapping fields "$PKI/ee.csr"
+	assert_issued "$PKI/ee.pem"
+	case $(argv_pair "$rec" -newkey) in
+	"$TD/wd/"*/newkey.pem) ok "-newkey under cmp_tmp_dir" ;;
+	*) fail "-newkey not under cmp_tmp_dir" "$(argv_pair "$rec" -newkey)" ;;
 	esac
+	assert_eq "$(argv_pair "$rec" -certout)" /dev/fd/4 "-certout a pipe with fields too"
 	assert_eq "$(cat "$rec"/wdmode.* 2>/dev/null)" 700 "work folder mode 0700 while openssl runs"
 	assert_eq "$(ls -A "$TD/wd")" "" "work folder removed"
 }

@@ -283,6 +283,23 @@ test_timeout_option() {
 	assert_eq "$(ls -A "$outd")" "" "no output file created"
 }
 
+# What openssl saves comes back through a pipe, read to its end but kept
+# only up to 1 MiB: a stand-in that writes more is reported, not followed.
+test_capture_bounded() {
+	local fake=$TD/big-openssl
+	printf '#!/bin/sh
+head -c 1048577 /dev/zero | tr "\\0" A >/dev/fd/4
+exit 0\n' >"$fake"
+	chmod 755 "$fake"
+	base_config 9 | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $fake|" |
+		write_config "$TD/c.ini"
+	run -c "$TD/c.ini" -o "$TD/out.pem" "$PKI/ee.csr"
+	assert_rc 76 "more than 1 MiB saved"
+	assert_one_error
+	assert_stderr_match "more than 1048576 bytes" "the bound is named"
+	assert_file_absent "$TD/out.pem" "no output written"
+}
+
 # hostile_case RC LABEL FILE: a CSR input that must fail cleanly.
 hostile_case() {
 	RUN_LIMIT=20 run -c "$TD/c.ini" "$3"
@@ -330,6 +347,26 @@ test_hostile_csr_inputs() {
 
 	hostile_case 65 "/dev/zero" /dev/zero
 	hostile_case 66 "missing file" "$TD/no-such.csr"
+
+	# well-formed and correctly signed, but not vouched for: a SHA-1
+	# signature, a key type outside the table, EC with explicit parameters
+	ossl req -new -key "$PKI/ee.key" -subj "/CN=sha1.example" -sha1 \
+		-out "$TD/sha1.pem" 2>/dev/null
+	hostile_case 65 "CSR signed with SHA-1" "$TD/sha1.pem"
+	assert_stderr_match "SHA-2 or SHA-3" "SHA-1 refused by name"
+	ossl genpkey -genparam -algorithm DSA -pkeyopt dsa_paramgen_bits:1024 \
+		-out "$TD/dsa.param" 2>/dev/null &&
+		ossl genpkey -paramfile "$TD/dsa.param" -out "$TD/dsa.key" 2>/dev/null &&
+		ossl req -new -key "$TD/dsa.key" -subj "/CN=dsa.example" \
+			-out "$TD/dsa.pem" 2>/dev/null
+	hostile_case 65 "CSR with a DSA key" "$TD/dsa.pem"
+	assert_stderr_match "unsupported public key type" "DSA refused as unsupported"
+	ossl ecparam -name prime256v1 -param_enc explicit -genkey -noout \
+		-out "$TD/explicit.key" 2>/dev/null &&
+		ossl req -new -key "$TD/explicit.key" -subj "/CN=explicit.example" \
+			-out "$TD/explicit.pem" 2>/dev/null
+	hostile_case 65 "CSR with explicit EC parameters" "$TD/explicit.pem"
+	assert_stderr_match "named curve" "explicit EC parameters refused"
 
 	# AMBIGUOUS: the contract gives 66 to "missing or unreadable" input and 65
 	# to a bad CSR; a directory cannot be read as a file, so 66 is expected,

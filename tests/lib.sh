@@ -471,7 +471,7 @@ EOF
 
 # mk_recorder DIR: an openssl stand-in that records its PID, argv (one
 # element a line, and NUL separated), environment and the mode of the
-# -certout folder into DIR, then execs the real openssl (the PID stays the
+# -newkey folder into DIR, then execs the real openssl (the PID stays the
 # same). Prints its path.
 mk_recorder() {
 	local d=$1
@@ -483,7 +483,7 @@ printf '%s\0' "\$@" >'$d/argv0.'\$\$
 env >'$d/env.'\$\$
 prev=
 for a in "\$@"; do
-	[ "\$prev" = -certout ] && stat -c %a "\$(dirname "\$a")" >'$d/wdmode.'\$\$
+	[ "\$prev" = -newkey ] && stat -c %a "\$(dirname "\$a")" >'$d/wdmode.'\$\$
 	prev=\$a
 done
 exec '$OPENSSL' "\$@"

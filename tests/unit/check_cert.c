@@ -85,6 +85,24 @@ pem_file(X509 **certs, int n)
 	return path;
 }
 
+/* PEM of certs in memory, as openssl hands it back through a pipe. */
+static struct buf
+pem_buf(X509 **certs, int n)
+{
+	struct buf	 b = { 0 };
+	BIO		*bio = BIO_new(BIO_s_mem());
+	char		*p;
+	long		 len;
+	int		 i;
+
+	for (i = 0; i < n; i++)
+		append_pem(bio, certs[i]);
+	len = BIO_get_mem_data(bio, &p);
+	buf_append(&b, p, (size_t)len);
+	BIO_free(bio);
+	return b;
+}
+
 struct pki {
 	struct ca	 root, sub, other;
 	EVP_PKEY	*leaf_key;
@@ -118,13 +136,19 @@ pki_free(struct pki *k)
 	EVP_PKEY_free(k->leaf_key);
 }
 
-static X509_PUBKEY *
+/* The key's SubjectPublicKeyInfo, DER. */
+static struct buf
 spki_of(EVP_PKEY *key)
 {
-	X509_PUBKEY *p = NULL;
+	struct buf	 b = { 0 };
+	unsigned char	*der = NULL;
+	int		 len;
 
-	ck_assert_int_eq(X509_PUBKEY_set(&p, key), 1);
-	return p;
+	len = i2d_PUBKEY(key, &der);
+	ck_assert_int_gt(len, 0);
+	buf_append(&b, der, (size_t)len);
+	OPENSSL_free(der);
+	return b;
 }
 
 START_TEST(cert_reads_fields)
@@ -133,7 +157,7 @@ START_TEST(cert_reads_fields)
 	struct cert	*c[4];
 	struct buf	 pem = { 0 };
 	BIO		*bio = BIO_new(BIO_s_mem());
-	X509_PUBKEY	*mine, *other;
+	struct buf	 mine, other;
 	GENERAL_NAMES	*sans;
 	char		 text[256], *p;
 	long		 len;
@@ -158,8 +182,9 @@ START_TEST(cert_reads_fields)
 	GENERAL_NAMES_free(sans);
 	mine = spki_of(k.leaf_key);
 	other = spki_of(k.sub.key);
-	ck_assert(cert_has_key(c[0], mine));
-	ck_assert(!cert_has_key(c[0], other));
+	ck_assert(cert_has_key(c[0], mine.data, mine.len));
+	ck_assert(!cert_has_key(c[0], other.data, other.len));
+	ck_assert(!cert_has_key(c[0], mine.data, mine.len - 1));
 	ck_assert(cert_issued_by(c[0], c[1]));
 	ck_assert(!cert_issued_by(c[1], c[0]));
 	ck_assert(!cert_same(c[0], c[1]));
@@ -170,8 +195,8 @@ START_TEST(cert_reads_fields)
 	cert_free(c[0]);
 	cert_free(c[1]);
 	cert_free(c[2]);
-	X509_PUBKEY_free(mine);
-	X509_PUBKEY_free(other);
+	buf_free(&mine);
+	buf_free(&other);
 	buf_free(&pem);
 	BIO_free(bio);
 	pki_free(&k);
@@ -198,8 +223,8 @@ START_TEST(chain_follows_issuers)
 	struct pki	 k;
 	struct issued	 res;
 	X509		*extra[3], *capubs[1], *leafs[1];
-	X509_PUBKEY	*key;
-	char		*leaf_path, *extra_path, *ca_path, text[64];
+	struct buf	 leaf_pem, extra_pem, ca_pem, none = { 0 }, key;
+	char		 text[64];
 
 	pki_make(&k);
 	leafs[0] = k.leaf;
@@ -208,33 +233,41 @@ START_TEST(chain_follows_issuers)
 	extra[1] = k.sub.cert;
 	extra[2] = k.leaf;
 	capubs[0] = k.root.cert;
-	leaf_path = pem_file(leafs, 1);
-	extra_path = pem_file(extra, 3);
-	ca_path = pem_file(capubs, 1);
+	leaf_pem = pem_buf(leafs, 1);
+	extra_pem = pem_buf(extra, 3);
+	ca_pem = pem_buf(capubs, 1);
 	key = spki_of(k.leaf_key);
-	ck_assert_int_eq(chain_collect(leaf_path, extra_path, ca_path, key,
-	    &res), 0);
+	ck_assert_int_eq(chain_collect(&leaf_pem, &extra_pem, &ca_pem,
+	    key.data, key.len, &res), 0);
 	ck_assert_uint_eq(res.nchain, 2);
 	cert_serial_text(res.chain[0], text, sizeof(text));
 	ck_assert_str_eq(text, "02");
 	cert_name_text(cert_subject(res.chain[1]), text, sizeof(text));
 	ck_assert_str_eq(text, "CN=Root");
 	chain_free(&res);
-	X509_PUBKEY_free(key);
+	/* Without extraCerts and caPubs the chain is empty. */
+	ck_assert_int_eq(chain_collect(&leaf_pem, &none, &none, key.data,
+	    key.len, &res), 0);
+	ck_assert_uint_eq(res.nchain, 0);
+	chain_free(&res);
+	/* No certificate at all is openssl's failure, not the CA's. */
+	ut_stderr_begin();
+	ck_assert_int_eq(chain_collect(&none, &extra_pem, &ca_pem, key.data,
+	    key.len, &res), 70);
+	free(ut_stderr_end());
+	chain_free(&res);
+	buf_free(&key);
 	/* A leaf for another key than the CSR's is refused. */
 	key = spki_of(k.sub.key);
 	ut_stderr_begin();
-	ck_assert_int_eq(chain_collect(leaf_path, extra_path, ca_path, key,
-	    &res), 65);
+	ck_assert_int_eq(chain_collect(&leaf_pem, &extra_pem, &ca_pem,
+	    key.data, key.len, &res), 65);
 	free(ut_stderr_end());
 	chain_free(&res);
-	X509_PUBKEY_free(key);
-	unlink(leaf_path);
-	unlink(extra_path);
-	unlink(ca_path);
-	free(leaf_path);
-	free(extra_path);
-	free(ca_path);
+	buf_free(&key);
+	buf_free(&leaf_pem);
+	buf_free(&extra_pem);
+	buf_free(&ca_pem);
 	pki_free(&k);
 }
 END_TEST
@@ -244,7 +277,7 @@ START_TEST(chain_renewal_due)
 	struct pki	 k;
 	struct cert	*c = NULL;
 	X509		*leafs[1];
-	X509_PUBKEY	*key, *other;
+	struct buf	 key, other;
 	char		*path;
 
 	pki_make(&k);
@@ -253,18 +286,19 @@ START_TEST(chain_renewal_due)
 	key = spki_of(k.leaf_key);
 	other = spki_of(k.root.key);
 	/* Valid for 10 more days: not due within 5, due within 20. */
-	ck_assert_int_eq(chain_not_due(path, key, 5, &c), 1);
+	ck_assert_int_eq(chain_not_due(path, key.data, key.len, 5, &c), 1);
 	ck_assert_ptr_nonnull(c);
 	cert_free(c);
 	c = NULL;
-	ck_assert_int_eq(chain_not_due(path, key, 20, &c), 0);
-	ck_assert_int_eq(chain_not_due(path, other, 5, &c), 0);
-	ck_assert_int_eq(chain_not_due("/nonexistent", key, 5, &c), 0);
+	ck_assert_int_eq(chain_not_due(path, key.data, key.len, 20, &c), 0);
+	ck_assert_int_eq(chain_not_due(path, other.data, other.len, 5, &c), 0);
+	ck_assert_int_eq(chain_not_due("/nonexistent", key.data, key.len, 5,
+	    &c), 0);
 	ck_assert_ptr_null(c);
 	unlink(path);
 	free(path);
-	X509_PUBKEY_free(key);
-	X509_PUBKEY_free(other);
+	buf_free(&key);
+	buf_free(&other);
 	pki_free(&k);
 }
 END_TEST

@@ -48,9 +48,10 @@ static int
 build(const char *text, const struct options *o, X509_REQ *req,
     struct command *c)
 {
-	struct config	cfg;
-	struct options	dflt;
-	int		rc;
+	struct config	 cfg;
+	struct options	 dflt;
+	struct csr_view	*view = ut_view(req);
+	int		 rc;
 
 	if (o == NULL) {
 		opts_init(&dflt);
@@ -58,8 +59,9 @@ build(const char *text, const struct options *o, X509_REQ *req,
 	}
 	rc = load_mode(text, 0600, &cfg);
 	ck_assert_msg(rc == 0, "config_load: %d for:\n%s", rc, text);
-	rc = config_command(&cfg, o, &wd, req, c);
+	rc = config_command(&cfg, o, &wd, view, c);
 	config_free(&cfg);
+	csr_view_free(view);
 	return rc;
 }
 

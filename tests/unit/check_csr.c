@@ -40,32 +40,37 @@ teardown(void)
 	key = NULL;
 }
 
-/* csr_parse accepts buf, and the result encodes like req. */
+/* csr_parse accepts buf, and the result holds req's subject and key. */
 static void
 parses(const void *buf, size_t len)
 {
-	X509_REQ	*out = NULL;
-	const char	*why = NULL;
-	unsigned char	*a, *b;
-	size_t		 alen, blen;
+	struct csr_view		*out = NULL;
+	const char		*why = NULL;
+	const unsigned char	*spki;
+	unsigned char		*der = NULL;
+	size_t			 slen;
+	int			 dlen;
 
 	ck_assert_msg(csr_parse(buf, len, &out, &why) == 0, "refused: %s",
 	    why != NULL ? why : "(no reason)");
 	ck_assert_ptr_nonnull(out);
-	a = ut_der(req, &alen);
-	b = ut_der(out, &blen);
-	ck_assert_uint_eq(alen, blen);
-	ck_assert_int_eq(memcmp(a, b, alen), 0);
-	OPENSSL_free(a);
-	OPENSSL_free(b);
-	X509_REQ_free(out);
+	ck_assert_int_eq(X509_NAME_cmp(csr_subject(out),
+	    X509_REQ_get_subject_name(req)), 0);
+	dlen = i2d_X509_PUBKEY(X509_REQ_get_X509_PUBKEY(req), &der);
+	spki = csr_spki(out, &slen);
+	ck_assert_int_gt(dlen, 0);
+	ck_assert_uint_eq(slen, (size_t)dlen);
+	ck_assert_int_eq(memcmp(spki, der, slen), 0);
+	ck_assert_msg(csr_verify(out, &why), "does not verify: %s", why);
+	OPENSSL_free(der);
+	csr_view_free(out);
 }
 
 /* csr_parse refuses buf, with a reason, and returns no CSR. */
 static void
 refuses(const void *buf, size_t len)
 {
-	X509_REQ	*out = (X509_REQ *)1;
+	struct csr_view	*out = (struct csr_view *)1;
 	const char	*why = NULL;
 
 	ck_assert_int_eq(csr_parse(buf, len, &out, &why), -1);
@@ -275,7 +280,7 @@ load_bytes(const void *data, size_t len)
 
 	memset(&csr, 0, sizeof(csr));
 	rc = csr_load(path, &csr);
-	ck_assert_msg(rc != 0 || csr.req != NULL, "status 0 without a CSR");
+	ck_assert_msg(rc != 0 || csr.view != NULL, "status 0 without a CSR");
 	csr_free(&csr);
 	unlink(path);
 	free(path);
@@ -308,7 +313,7 @@ START_TEST(csr_load_stdin)
 	close(fd);
 	memset(&csr, 0, sizeof(csr));
 	ck_assert_int_eq(csr_load("-", &csr), 0);
-	ck_assert_ptr_nonnull(csr.req);
+	ck_assert_ptr_nonnull(csr.view);
 	csr_free(&csr);
 	unlink(path);
 	free(path);
@@ -336,7 +341,7 @@ END_TEST
 
 START_TEST(csr_load_bad_signature)
 {
-	X509_REQ	*out = NULL;
+	struct csr_view	*out = NULL;
 	const char	*why;
 	size_t		 len;
 	unsigned char	*der = ut_der(req, &len);
@@ -344,7 +349,9 @@ START_TEST(csr_load_bad_signature)
 	/* The last byte is the signature's: it still parses... */
 	der[len - 1] ^= 0x01;
 	ck_assert_int_eq(csr_parse(der, len, &out, &why), 0);
-	X509_REQ_free(out);
+	ck_assert(!csr_verify(out, &why));
+	ck_assert_str_eq(why, "the signature does not verify");
+	csr_view_free(out);
 	/* ...but does not verify. */
 	ck_assert_int_eq(load_bytes(der, len), EX_DATAERR);
 	OPENSSL_free(der);
@@ -477,12 +484,15 @@ fields(const char *san, const char *ku, char **subject, char **sans,
 {
 	X509_NAME	*name = X509_NAME_new();
 	X509_REQ	*r;
+	struct csr_view	*v;
 	int		 rc;
 
 	ut_name_add(name, "CN", "test.example", 0);
 	r = ut_req(key, name, san, ku);
+	v = ut_view(r);
 	*why = NULL;
-	rc = csr_fields(r, subject, sans, why);
+	rc = csr_fields(v, subject, sans, why);
+	csr_view_free(v);
 	X509_REQ_free(r);
 	X509_NAME_free(name);
 	if (rc != 0) {
@@ -550,15 +560,18 @@ START_TEST(fields_refused_subject)
 {
 	X509_NAME	*name = X509_NAME_new();
 	X509_REQ	*r;
+	struct csr_view	*v;
 	char		*subject, *sans;
 	const char	*why = NULL;
 
 	ck_assert_int_eq(X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
 	    (const unsigned char *)"\xc3\xa9t\xc3\xa9", -1, -1, 0), 1);
 	r = ut_req(key, name, "DNS:a.example", NULL);
-	ck_assert_int_eq(csr_fields(r, &subject, &sans, &why), -1);
+	v = ut_view(r);
+	ck_assert_int_eq(csr_fields(v, &subject, &sans, &why), -1);
 	ck_assert_ptr_null(subject);
 	ck_assert_ptr_nonnull(why);
+	csr_view_free(v);
 	X509_REQ_free(r);
 	X509_NAME_free(name);
 }

@@ -19,6 +19,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "csr.h"
 #include "units.h"
 
 EVP_PKEY *
@@ -102,6 +103,24 @@ ut_der(X509_REQ *req, size_t *len)
 	ck_assert_int_gt(n, 0);
 	*len = (size_t)n;
 	return der;
+}
+
+/* req as cmpenroll reads it (NULL stays NULL); free with csr_view_free. */
+struct csr_view *
+ut_view(X509_REQ *req)
+{
+	struct csr_view	*v = NULL;
+	unsigned char	*der;
+	const char	*why = NULL;
+	size_t		 len;
+
+	if (req == NULL)
+		return NULL;
+	der = ut_der(req, &len);
+	ck_assert_msg(csr_parse(der, len, &v, &why) == 0, "csr_parse: %s",
+	    why);
+	OPENSSL_free(der);
+	return v;
 }
 
 /* The PEM encoding, NUL-terminated; free with free. */
@@ -201,6 +220,7 @@ main(void)
 	srunner_add_suite(sr, csr_suite());
 	srunner_add_suite(sr, runner_suite());
 	srunner_add_suite(sr, cert_suite());
+	srunner_add_suite(sr, spki_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

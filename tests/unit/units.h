@@ -20,6 +20,7 @@ Suite		*config_suite(void);
 Suite		*csr_suite(void);
 Suite		*runner_suite(void);
 Suite		*cert_suite(void);
+Suite		*spki_suite(void);
 
 /* An acme2certifier acme_srv.cfg with a [CAhandler] for CMP. */
 extern const char acme_srv_cfg[];
@@ -30,6 +31,7 @@ X509_REQ	*ut_req(EVP_PKEY *, const X509_NAME *, const char *,
 		    const char *);
 X509_REQ	*ut_req_simple(EVP_PKEY *, const char *);
 unsigned char	*ut_der(X509_REQ *, size_t *);
+struct csr_view	*ut_view(X509_REQ *);
 char		*ut_pem(X509_REQ *, size_t *);
 char		*ut_temp_file(const void *, size_t, int);
 void		 ut_stderr_begin(void);
