@@ -201,7 +201,8 @@ parse_args(struct cli *cli, int argc, char **argv)
 			exit(0);
 		}
 		if (ch == 'V') {
-			printf("cmpenroll %s\n", VERSION);
+			printf("cmpenroll %s (%s)\n", VERSION,
+			    OpenSSL_version(OPENSSL_VERSION));
 			exit(0);
 		}
 		if ((rc = parse_option(cli, ch, optarg)) != 0)
@@ -335,36 +336,66 @@ build_command(struct state *st, const struct cli *cli, const struct files *f)
 }
 
 /*
- * Run openssl on the verified CSR: it gets the CSR through a pipe, or
- * (mapping fields) the CSR's subject and names on the command line and
- * its public key in the work folder.  What it saves comes back through
- * the capture pipes.
+ * The csr mapping: openssl reads the CSR from a pipe.  It is started
+ * first and the signature checked while it loads: it blocks reading the
+ * CSR, so nothing reaches the CA before the check has passed, and a CSR
+ * that fails it stops openssl with nothing sent.
+ */
+static int
+run_fed(struct state *st, const struct cli *cli)
+{
+	struct runner_child	 child;
+	struct buf		 pem = { 0 };
+	int			 rc;
+
+	if ((rc = csr_pem(&st->csr, &pem)) == 0 &&
+	    (rc = runner_start(&st->cmd, 1, RUNNER_CAPTURES, &child)) == 0) {
+		if ((rc = csr_check(cli->csr_path, &st->csr)) != 0)
+			runner_abort(&child);
+		else
+			rc = runner_finish(&child, pem.data, pem.len,
+			    &st->run);
+	}
+	buf_free(&pem);
+	return rc;
+}
+
+/* The fields mapping: the CSR's public key in the work folder. */
+static int
+run_fields(struct state *st, const struct cli *cli, const struct files *f)
+{
+	int rc;
+
+	if ((rc = csr_check(cli->csr_path, &st->csr)) != 0 ||
+	    (rc = write_public_key(st, f->newkey)) != 0)
+		return rc;
+	return runner_run(&st->cmd, NULL, 0, RUNNER_CAPTURES, &st->run);
+}
+
+/*
+ * Run openssl on the CSR, which it gets through a pipe, or (mapping
+ * fields) as its subject and names on the command line and its public key
+ * in a file.  What openssl saves comes back through the capture pipes.
  */
 static int
 run_command(struct state *st, const struct cli *cli)
 {
 	struct files	 f;
-	struct buf	 pem = { 0 };
 	int		 rc;
 
 	if ((rc = config_resolve(&st->cfg, &cli->opt, &st->cmd)) != 0 ||
 	    (rc = prepare_files(st, needs_fields(st), &f)) != 0 ||
 	    (rc = build_command(st, cli, &f)) != 0)
 		return rc;
-	if (needs_fields(st))
-		rc = write_public_key(st, f.newkey);
-	else
-		rc = csr_pem(&st->csr, &pem);
-	if (rc == 0)
-		rc = runner_run(&st->cmd, needs_fields(st) ? NULL : pem.data,
-		    pem.len, RUNNER_CAPTURES, &st->run);
-	buf_free(&pem);
-	if (rc == 0 && st->run.overflow) {
+	if ((rc = needs_fields(st) ? run_fields(st, cli, &f) :
+	    run_fed(st, cli)) != 0)
+		return rc;
+	if (st->run.overflow) {
 		msg_err("openssl cmp saved more than %d bytes of certificates",
 		    CERTFILE_MAX);
 		return EX_PROTOCOL;
 	}
-	return rc != 0 ? rc : interpret_run(st);
+	return interpret_run(st);
 }
 
 static void
@@ -454,7 +485,11 @@ enroll(struct state *st, const struct cli *cli)
 	size_t		 spki_len;
 	int		 rc;
 
-	if ((rc = csr_load(cli->csr_path, &st->csr)) != 0)
+	if ((rc = csr_read(cli->csr_path, &st->csr)) != 0)
+		return rc;
+	/* A run checks the signature while openssl starts (run_fed). */
+	if ((cli->dry_run || cli->renew_within >= 0) &&
+	    (rc = csr_check(cli->csr_path, &st->csr)) != 0)
 		return rc;
 	spki = csr_spki(st->csr.view, &spki_len);
 	if (cli->renew_within >= 0 && chain_not_due(target, spki, spki_len,

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "confcheck.h"
 #include "runner.h"
 
@@ -225,23 +227,34 @@ check_key(const struct config *cfg, const char *help,
 	return 0;
 }
 
+/* Run cfg's openssl with one or two arguments; 0 when it ran and wrote. */
+static int
+run_openssl(const struct config *cfg, const char *a1, const char *a2,
+    struct run_result *r)
+{
+	struct command	c;
+	struct arg	argv[3];
+
+	memset(&c, 0, sizeof(c));
+	memset(argv, 0, sizeof(argv));
+	argv[0].s = (char *)cfg->openssl_bin;
+	argv[1].s = (char *)a1;
+	argv[2].s = (char *)a2;
+	c.argv = argv;
+	c.argc = a2 != NULL ? 3 : 2;
+	if (runner_run(&c, NULL, 0, 0, r) != 0)
+		return -1;
+	return r->exited && r->exit_code == 0 && r->output.len > 0 ? 0 : -1;
+}
+
 /* What openssl cmp -help prints, or NULL (reported). */
 static char *
 fetch_help(const struct config *cfg)
 {
-	struct command		c;
 	struct run_result	r;
-	struct arg		argv[3];
 	char			*help = NULL;
 
-	memset(&c, 0, sizeof(c));
-	argv[0].s = (char *)cfg->openssl_bin;
-	argv[1].s = "cmp";
-	argv[2].s = "-help";
-	argv[0].secret = argv[1].secret = argv[2].secret = 0;
-	c.argv = argv;
-	c.argc = 3;
-	if (runner_run(&c, NULL, 0, 0, &r) == 0 && r.output.len > 0 &&
+	if (run_openssl(cfg, "cmp", "-help", &r) == 0 &&
 	    strstr((char *)r.output.data, "\n -cmd ") != NULL) {
 		help = util_xcalloc(1, r.output.len + 2);
 		help[0] = '\n';
@@ -251,6 +264,44 @@ fetch_help(const struct config *cfg)
 		    "OpenSSL 3 binary?", cfg->openssl_bin);
 	runner_result_free(&r);
 	return help;
+}
+
+/* "OpenSSL 3.0.19 ..." as one number, 0 when it is not that. */
+static unsigned long
+version_number(const char *s)
+{
+	unsigned int	major, minor, patch;
+
+	if (sscanf(s, "OpenSSL %u.%u.%u", &major, &minor, &patch) != 3 ||
+	    minor > 255 || patch > 255)
+		return 0;
+	return (unsigned long)major << 16 | minor << 8 | patch;
+}
+
+/*
+ * A cmpenroll linked with libcrypto (the default build) keeps the version
+ * it was built with: warn when the library openssl uses is newer, as its
+ * fixes reach cmpenroll only by a rebuild.  Never a problem of the config.
+ */
+static void
+check_library_version(const struct config *cfg)
+{
+	struct run_result	 r;
+	const char		*mine = OpenSSL_version(OPENSSL_VERSION);
+	char			*lib, *end;
+
+	if (run_openssl(cfg, "version", NULL, &r) == 0) {
+		/* "OpenSSL 3.0.19 27 Jan 2026 (Library: OpenSSL 3.0.19 ...)" */
+		lib = strstr((char *)r.output.data, "(Library: ");
+		lib = lib != NULL ? lib + 10 : (char *)r.output.data;
+		if ((end = strpbrk(lib, ")\n")) != NULL)
+			*end = '\0';
+		if (version_number(lib) > version_number(mine))
+			msg_warn("%s uses %s, cmpenroll was built with %s: "
+			    "rebuild cmpenroll to take its fixes",
+			    cfg->openssl_bin, lib, mine);
+	}
+	runner_result_free(&r);
 }
 
 /*
@@ -287,6 +338,7 @@ check_run(const struct config *cfg, const struct options *opt,
 
 	if ((help = fetch_help(cfg)) == NULL)
 		return EX_CONFIG;
+	check_library_version(cfg);
 	n = ini_items(cfg->ini, cfg->section, &items);
 	for (i = 0; i < n; i++)
 		if (strncmp(items[i]->key, "cmp_", 4) == 0)

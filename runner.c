@@ -262,17 +262,6 @@ reap_child(pid_t pid, int *status, struct run_result *r,
 	}
 }
 
-/* Our ends of the pipes to a started child. */
-struct child {
-	pid_t		pid;
-	int		rd[1 + RUNNER_CAPTURES];	/* output, captures */
-	size_t		nrd;
-	int		feed_fd;
-	int		started;
-	sigset_t	orig;
-};
-
-static void	runner_abort(struct child *);
 
 static void
 close_fd(int *fd)
@@ -316,9 +305,9 @@ open_pipe(int fds[2])
  * Signals stay blocked until runner_finish or runner_abort, and are
  * delivered only inside ppoll: none is missed.
  */
-static int
+int
 runner_start(const struct command *c, int feed, size_t ncap,
-    struct child *ch)
+    struct runner_child *ch)
 {
 	struct fd_map	map[3 + RUNNER_CAPTURES];
 	int		pipes[2 + RUNNER_CAPTURES][2];
@@ -326,6 +315,8 @@ runner_start(const struct command *c, int feed, size_t ncap,
 	size_t		i, n = 0, npipes = 1 + ncap + (feed != 0);
 	int		rc = 0;
 
+	if (ncap > RUNNER_CAPTURES)
+		ncap = RUNNER_CAPTURES;
 	memset(ch, 0, sizeof(*ch));
 	ch->pid = -1;
 	ch->feed_fd = -1;
@@ -384,8 +375,8 @@ runner_start(const struct command *c, int feed, size_t ncap,
 }
 
 /* End a started child, restore the signal mask. */
-static void
-runner_abort(struct child *ch)
+void
+runner_abort(struct runner_child *ch)
 {
 	size_t	i;
 	int	status;
@@ -403,7 +394,7 @@ runner_abort(struct child *ch)
 
 /* Write what the pipe takes now; close it when all is written. */
 static void
-feed_some(struct child *ch, const unsigned char *data, size_t len,
+feed_some(struct runner_child *ch, const unsigned char *data, size_t len,
     size_t *done)
 {
 	ssize_t n;
@@ -417,7 +408,7 @@ feed_some(struct child *ch, const unsigned char *data, size_t len,
 
 /* Read what one of the child's pipes holds; close it at its end. */
 static void
-read_some(struct child *ch, size_t i, struct run_result *r)
+read_some(struct runner_child *ch, size_t i, struct run_result *r)
 {
 	char		 chunk[4096];
 	struct buf	*cap;
@@ -444,7 +435,7 @@ read_some(struct child *ch, size_t i, struct run_result *r)
 
 /* One wait for the child's pipes, the feed and signals. */
 static void
-poll_once(struct child *ch, const void *feed, size_t feed_len, size_t *fed,
+poll_once(struct runner_child *ch, const void *feed, size_t feed_len, size_t *fed,
     struct run_result *r)
 {
 	struct pollfd	 pfd[2 + RUNNER_CAPTURES];
@@ -479,7 +470,7 @@ poll_once(struct child *ch, const void *feed, size_t feed_len, size_t *fed,
 }
 
 static int
-reading(const struct child *ch)
+reading(const struct runner_child *ch)
 {
 	size_t i;
 
@@ -495,8 +486,8 @@ reading(const struct child *ch)
  * (its own result is in r; r->interrupted or r->timed_out say whether we
  * ended it), else a reported exit status.
  */
-static int
-runner_finish(struct child *ch, const void *feed, size_t feed_len,
+int
+runner_finish(struct runner_child *ch, const void *feed, size_t feed_len,
     struct run_result *r)
 {
 	size_t	fed = 0;
@@ -537,11 +528,9 @@ int
 runner_run(const struct command *c, const void *feed, size_t feed_len,
     size_t ncap, struct run_result *r)
 {
-	struct child	ch;
+	struct runner_child	ch;
 	int		rc;
 
-	if (ncap > RUNNER_CAPTURES)
-		ncap = RUNNER_CAPTURES;
 	if ((rc = runner_start(c, feed != NULL, ncap, &ch)) != 0) {
 		memset(r, 0, sizeof(*r));
 		return rc;

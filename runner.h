@@ -6,6 +6,7 @@
 #ifndef CMPENROLL_RUNNER_H
 #define CMPENROLL_RUNNER_H
 
+#include <signal.h>
 #include <time.h>
 
 #include "config.h"
@@ -38,6 +39,16 @@ struct run_result {
 	struct buf	captured[RUNNER_CAPTURES];
 };
 
+/* Our ends of the pipes to a started child. */
+struct runner_child {
+	pid_t		pid;
+	int		rd[1 + RUNNER_CAPTURES];	/* output, captures */
+	size_t		nrd;
+	int		feed_fd;
+	int		started;
+	sigset_t	orig;
+};
+
 struct cmp_diag {
 	int	exit_status;
 	char	pki_status[64];
@@ -53,6 +64,11 @@ void	 runner_workdir_remove(void);
 void	 runner_set_deadline(unsigned int);
 int	 runner_run(const struct command *, const void *, size_t, size_t,
 	    struct run_result *);
+int	 runner_start(const struct command *, int, size_t,
+	    struct runner_child *);
+int	 runner_finish(struct runner_child *, const void *, size_t,
+	    struct run_result *);
+void	 runner_abort(struct runner_child *);
 const char *runner_capture_path(size_t);
 void	 runner_result_free(struct run_result *);
 void	 runner_diagnose(const char *, struct cmp_diag *);

@@ -93,7 +93,7 @@ test_rejection() {
 }
 
 test_bad_csr_signature() {
-	local f
+	local f rec p left=""
 	srv_start || return
 	{ base_config "$SRV_PORT"; echo "cmp_reqout = $TD/req1.der,$TD/req2.der"; } |
 		write_config "$TD/c.ini"
@@ -112,6 +112,21 @@ test_bad_csr_signature() {
 		assert_file_absent "$TD/req1.der" "nothing sent (no saved request)"
 		assert_srv_requests 0
 	done
+	# openssl starts while the signature is checked, then is stopped
+	# unsent: no process is left behind
+	rec=$(newdir)
+	{ base_config "$SRV_PORT" | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $(mk_recorder "$rec")|"
+	  echo "cmp_reqout = $TD/req1.der"; } | write_config "$TD/r.ini"
+	run -c "$TD/r.ini" "$TD/bad.pem"
+	assert_rc 65 "bad signature, openssl recorded"
+	assert_one_error
+	for p in $(cat "$rec/pids" 2>/dev/null); do
+		alive "$p" && left="$left $p"
+	done
+	assert_eq "$left" "" "no openssl left running"
+	for p in $left; do stop_pid "$p"; done
+	assert_file_absent "$TD/req1.der" "nothing sent by the stopped openssl"
+	assert_srv_requests 0
 }
 
 test_leaf_key_mismatch() {

@@ -142,6 +142,31 @@ test_dry_run() {
 		ok "secret from a variable not shown"; fi
 }
 
+# --check warns when the libcrypto openssl uses is newer than the one
+# cmpenroll was built with; an equal one says nothing.
+test_check_library_version() {
+	local fake=$TD/newer-openssl
+	cat >"$fake" <<EOF
+#!/bin/sh
+[ "\$1" = version ] && { echo 'OpenSSL 3.99.0 1 Jan 2030 (Library: OpenSSL 3.99.0 1 Jan 2030)'; exit 0; }
+exec '$OPENSSL' "\$@"
+EOF
+	chmod 755 "$fake"
+	base_config 9 | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $fake|" |
+		write_config "$TD/newer.ini"
+	run --check -c "$TD/newer.ini"
+	assert_rc 0 "a newer library is no config problem"
+	assert_stderr_lines 2
+	assert_stderr_prefixed
+	assert_stderr_match 'warning: .*OpenSSL 3\.99\.0.*rebuild cmpenroll' "the newer library is named"
+	base_config 9 | write_config "$TD/same.ini"
+	run --check -c "$TD/same.ini"
+	assert_rc 0 "the same library"
+	assert_stderr_nomatch 'rebuild' "no warning for the same library"
+	run -V
+	assert_stdout_match "^cmpenroll [0-9.]+ \\(OpenSSL [0-9]" "-V names the OpenSSL built in"
+}
+
 test_check() {
 	srv_start || return
 	base_config "$SRV_PORT" | write_config "$TD/good.ini"
