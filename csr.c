@@ -57,8 +57,8 @@ ASN1_SEQUENCE(CSR_VIEW) = {
 
 /*
  * The digests a CSR signature may use.  cmpenroll.c starts libcrypto
- * without its table of every digest; these are added when a signature is
- * checked, so one made with MD5 or SHA-1 is refused by name.
+ * without its table of every digest; the one a signature uses is added
+ * when it is checked, and one made with MD5 or SHA-1 is refused by name.
  */
 static const struct {
 	int		  nid;
@@ -203,14 +203,15 @@ pss_digest(const X509_ALGOR *alg)
 }
 
 /*
- * Is the signature's digest one of ours?  EdDSA has none; RSA-PSS names
- * its own in its parameters.
+ * Is the signature's digest one of ours?  Adds it to libcrypto's table,
+ * where ASN1_item_verify looks it up: RSA-PSS gets all of ours, as its
+ * mask function may name another.  EdDSA has no digest.
  */
 static int
-digest_allowed(const X509_ALGOR *alg, const char **why)
+allow_digest(const X509_ALGOR *alg, const char **why)
 {
 	const ASN1_OBJECT	*obj;
-	size_t			 i;
+	size_t			 i, j;
 	int			 md, pk;
 
 	X509_ALGOR_get0(&obj, NULL, NULL, alg);
@@ -224,11 +225,17 @@ digest_allowed(const X509_ALGOR *alg, const char **why)
 		return 1;
 	for (i = 0; i < sizeof(digests) / sizeof(digests[0]); i++)
 		if (digests[i].nid == md)
-			return 1;
-	*why = md == NID_undef ? "damaged signature parameters" :
-	    "signed with a digest weaker than SHA-224 (SHA-2 or SHA-3 "
-	    "needed)";
-	return 0;
+			break;
+	if (i == sizeof(digests) / sizeof(digests[0])) {
+		*why = md == NID_undef ? "damaged signature parameters" :
+		    "signed with a digest weaker than SHA-224 (SHA-2 or "
+		    "SHA-3 needed)";
+		return 0;
+	}
+	for (j = 0; j < sizeof(digests) / sizeof(digests[0]); j++)
+		if (j == i || pk == NID_rsassaPss)
+			EVP_add_digest(digests[j].md());
+	return 1;
 }
 
 /*
@@ -240,15 +247,13 @@ csr_verify(const struct csr_view *v, const char **why)
 {
 	const unsigned char	*der;
 	EVP_PKEY		*pkey;
-	size_t			 len, i;
+	size_t			 len;
 	int			 ok = 0;
 
-	for (i = 0; i < sizeof(digests) / sizeof(digests[0]); i++)
-		EVP_add_digest(digests[i].md());
 	der = csr_spki(v, &len);
 	if ((pkey = spki_key(der, len, why)) == NULL)
 		return 0;
-	if (digest_allowed(v->algorithm, why)) {
+	if (allow_digest(v->algorithm, why)) {
 		ok = ASN1_item_verify(ASN1_ITEM_rptr(CSR_INFO), v->algorithm,
 		    v->signature, v->info, pkey) == 1;
 		if (!ok)

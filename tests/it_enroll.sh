@@ -287,6 +287,33 @@ test_missing_inputs() {
 	assert_one_error
 }
 
+# The CSR's signature is checked by the binary as it runs (libcrypto started
+# without its table of every digest): each key type and digest a CSR may
+# use verifies, and --dry-run prints the command.
+test_csr_key_types() {
+	local t key sig
+	base_config 9 | write_config "$TD/c.ini"
+	for t in ec384:sha384 ec521:sha512 rsa:sha256 rsa:sha3-256 rsapss:sha256 \
+		ed25519: ed448:; do
+		key=${t%%:*} sig=${t#*:}
+		case $key in
+		ec384) ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$TD/$key.key" ;;
+		ec521) ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-521 -out "$TD/$key.key" ;;
+		rsa|rsapss) ossl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$TD/$key.key" ;;
+		ed25519|ed448) ossl genpkey -algorithm "$key" -out "$TD/$key.key" ;;
+		esac 2>/dev/null
+		set -- -new -key "$TD/$key.key" -subj "/CN=$key.example" -out "$TD/$t.csr"
+		[ -n "$sig" ] && set -- "$@" "-$sig"
+		[ "$key" = rsapss ] && set -- "$@" -sigopt rsa_padding_mode:pss
+		ossl req "$@" 2>/dev/null || fail "setup: CSR $t"
+		run -n -c "$TD/c.ini" "$TD/$t.csr"
+		assert_rc 0 "CSR $key signed with ${sig:-EdDSA} verifies"
+		assert_eq "$(lines "$OUT")" 1 "$t: one command line"
+	done
+	ossl req -in "$TD/rsapss:sha256.csr" -noout -text 2>/dev/null | grep -q rsassaPss &&
+		ok "setup: the PSS CSR is RSASSA-PSS" || fail "setup: the PSS CSR is not RSASSA-PSS"
+}
+
 test_usage_and_version() {
 	base_config 1 | write_config "$TD/c.ini"
 	run -V
