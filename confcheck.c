@@ -270,12 +270,22 @@ fetch_help(const struct config *cfg)
 static unsigned long
 version_number(const char *s)
 {
-	unsigned int	major, minor, patch;
+	unsigned long	 part[3];
+	char		*end;
+	size_t		 i;
 
-	if (sscanf(s, "OpenSSL %u.%u.%u", &major, &minor, &patch) != 3 ||
-	    minor > 255 || patch > 255)
+	if (strncmp(s, "OpenSSL ", 8) != 0)
 		return 0;
-	return (unsigned long)major << 16 | minor << 8 | patch;
+	s += 8;
+	for (i = 0; i < 3; i++) {
+		if (!isdigit((unsigned char)*s))
+			return 0;
+		part[i] = strtoul(s, &end, 10);
+		if (part[i] > 255 || (i < 2 && *end != '.'))
+			return 0;
+		s = end + (i < 2);
+	}
+	return part[0] << 16 | part[1] << 8 | part[2];
 }
 
 /*

@@ -89,7 +89,8 @@ csr_view_free(struct csr_view *v)
 static int
 parse_der(const unsigned char *der, size_t len, struct csr_view **out)
 {
-	const unsigned char *p = der;
+	const unsigned char	*p = der;
+	int			 rc;
 
 	if (len > LONG_MAX)
 		return -1;
@@ -97,17 +98,13 @@ parse_der(const unsigned char *der, size_t len, struct csr_view **out)
 	    ASN1_ITEM_rptr(CSR_VIEW));
 	if (*out == NULL)
 		return -1;
-	if ((*out)->info->spki->type != V_ASN1_SEQUENCE) {
+	rc = (*out)->info->spki->type != V_ASN1_SEQUENCE ? -1 :
+	    p != der + len ? -2 : 0;
+	if (rc != 0) {
 		csr_view_free(*out);
 		*out = NULL;
-		return -1;
 	}
-	if (p != der + len) {
-		csr_view_free(*out);
-		*out = NULL;
-		return -2;
-	}
-	return 0;
+	return rc;
 }
 
 /*

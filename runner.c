@@ -300,6 +300,63 @@ open_pipe(int fds[2])
 }
 
 /*
+ * The child's pipes: [0] its output, [1 .. ncap] the captures, and last
+ * the feed when there is one; spawn_child is told which end goes where.
+ */
+static int
+open_pipes(int pipes[][2], size_t npipes, int feed)
+{
+	size_t i;
+
+	for (i = 0; i < npipes; i++)
+		if (open_pipe(pipes[i]) == -1) {
+			msg_err("pipe: %s", strerror(errno));
+			return EX_OSERR;
+		}
+	/* Only our end of the feed is non-blocking: openssl reads it plainly. */
+	if (feed && fcntl(pipes[npipes - 1][1], F_SETFL, O_NONBLOCK) == -1) {
+		msg_err("fcntl: %s", strerror(errno));
+		return EX_OSERR;
+	}
+	return 0;
+}
+
+static size_t
+child_map(int pipes[][2], size_t ncap, int feed, struct fd_map *map)
+{
+	size_t i, n = 0;
+
+	map[n++] = (struct fd_map){ pipes[0][1], STDOUT_FILENO };
+	map[n++] = (struct fd_map){ pipes[0][1], STDERR_FILENO };
+	if (feed)
+		map[n++] = (struct fd_map){ pipes[1 + ncap][0], RUNNER_FEED_FD };
+	for (i = 0; i < ncap; i++)
+		map[n++] = (struct fd_map){ pipes[1 + i][1],
+		    RUNNER_CAPTURE_FD + (int)i };
+	return n;
+}
+
+/* Block the signals ppoll waits for; nothing started, no pipe open. */
+static void
+child_init(struct runner_child *ch)
+{
+	sigset_t	block;
+	size_t		i;
+
+	memset(ch, 0, sizeof(*ch));
+	ch->pid = -1;
+	ch->feed_fd = -1;
+	for (i = 0; i < sizeof(ch->rd) / sizeof(ch->rd[0]); i++)
+		ch->rd[i] = -1;
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaddset(&block, stop_signals[i]);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &ch->orig);
+	ch->started = 1;
+}
+
+/*
  * Start the command: its output and ncap captures come back through
  * pipes; with feed, its descriptor 3 is a pipe that runner_finish fills.
  * Signals stay blocked until runner_finish or runner_abort, and are
@@ -311,59 +368,30 @@ runner_start(const struct command *c, int feed, size_t ncap,
 {
 	struct fd_map	map[3 + RUNNER_CAPTURES];
 	int		pipes[2 + RUNNER_CAPTURES][2];
-	sigset_t	block;
-	size_t		i, n = 0, npipes = 1 + ncap + (feed != 0);
-	int		rc = 0;
+	size_t		i, npipes;
+	int		rc;
 
-	if (ncap > RUNNER_CAPTURES)
-		ncap = RUNNER_CAPTURES;
-	memset(ch, 0, sizeof(*ch));
-	ch->pid = -1;
-	ch->feed_fd = -1;
-	for (i = 0; i < sizeof(ch->rd) / sizeof(ch->rd[0]); i++)
-		ch->rd[i] = -1;
+	ncap = ncap < RUNNER_CAPTURES ? ncap : RUNNER_CAPTURES;
+	npipes = 1 + ncap + (feed != 0);
 	for (i = 0; i < npipes; i++)
 		pipes[i][0] = pipes[i][1] = -1;
-	sigemptyset(&block);
-	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
-		sigaddset(&block, stop_signals[i]);
-	sigaddset(&block, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &block, &ch->orig);
-	ch->started = 1;
+	child_init(ch);
 	if (caught)
 		return 0;
-	for (i = 0; i < npipes && rc == 0; i++)
-		if (open_pipe(pipes[i]) == -1) {
-			msg_err("pipe: %s", strerror(errno));
-			rc = EX_OSERR;
-		}
-	/* Only our end of the feed is non-blocking: openssl reads it plainly. */
-	if (rc == 0 && feed && fcntl(pipes[npipes - 1][1], F_SETFL,
-	    O_NONBLOCK) == -1) {
-		msg_err("fcntl: %s", strerror(errno));
-		rc = EX_OSERR;
-	}
+	if ((rc = open_pipes(pipes, npipes, feed)) == 0)
+		rc = spawn_child(c, map, child_map(pipes, ncap, feed, map),
+		    &ch->orig, &ch->pid);
 	if (rc == 0) {
-		map[n++] = (struct fd_map){ pipes[0][1], STDOUT_FILENO };
-		map[n++] = (struct fd_map){ pipes[0][1], STDERR_FILENO };
-		if (feed)
-			map[n++] = (struct fd_map){ pipes[npipes - 1][0],
-			    RUNNER_FEED_FD };
-		for (i = 0; i < ncap; i++)
-			map[n++] = (struct fd_map){ pipes[1 + i][1],
-			    RUNNER_CAPTURE_FD + (int)i };
-		rc = spawn_child(c, map, n, &ch->orig, &ch->pid);
-	}
-	if (rc == 0) {
+		/* Our ends move into ch; every other end is closed below. */
 		ch->nrd = 1 + ncap;
-		for (i = 0; i < ch->nrd; i++)
+		for (i = 0; i < ch->nrd; i++) {
 			ch->rd[i] = pipes[i][0];
-		if (feed)
-			ch->feed_fd = pipes[npipes - 1][1];
-		for (i = 0; i < ch->nrd; i++)
 			pipes[i][0] = -1;
-		if (feed)
+		}
+		if (feed) {
+			ch->feed_fd = pipes[npipes - 1][1];
 			pipes[npipes - 1][1] = -1;
+		}
 	}
 	for (i = 0; i < npipes; i++) {
 		close_fd(&pipes[i][0]);
