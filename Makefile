@@ -18,8 +18,10 @@ FUZZ_SECONDS ?= 60
 LIBCRYPTO ?= static
 SSL_CFLAGS != $(PKG_CONFIG) --cflags libcrypto 2>/dev/null || true
 SSL_LIBDIR != $(PKG_CONFIG) --variable=libdir libcrypto 2>/dev/null || true
-SSL_LIBS   != if [ "$(LIBCRYPTO)" = static ] && \
+SSL_ARCHIVE != if [ "$(LIBCRYPTO)" = static ] && \
 		  [ -f "$(SSL_LIBDIR)/libcrypto.a" ]; then \
+		echo "$(SSL_LIBDIR)/libcrypto.a"; fi
+SSL_LIBS   != if [ -n "$(SSL_ARCHIVE)" ]; then \
 		echo "-L$(SSL_LIBDIR) -Wl,-Bstatic -lcrypto -Wl,-Bdynamic" \
 		    "-ldl -pthread"; \
 	      else $(PKG_CONFIG) --libs libcrypto 2>/dev/null || \
@@ -42,7 +44,8 @@ FUZZERS	  = csr ini dn cert
 
 all: cmpenroll
 
-cmpenroll: cmpenroll.o $(LIB_OBJS) .link-$(LIBCRYPTO)
+# An updated libcrypto.a (a security fix) relinks cmpenroll.
+cmpenroll: cmpenroll.o $(LIB_OBJS) .link-$(LIBCRYPTO) $(SSL_ARCHIVE)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ cmpenroll.o $(LIB_OBJS) $(SSL_LIBS)
 
 # Relink when LIBCRYPTO changes.

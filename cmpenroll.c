@@ -201,8 +201,9 @@ parse_args(struct cli *cli, int argc, char **argv)
 			exit(0);
 		}
 		if (ch == 'V') {
-			printf("cmpenroll %s (%s)\n", VERSION,
-			    OpenSSL_version(OPENSSL_VERSION));
+			printf("cmpenroll %s (%s, %s)\n", VERSION,
+			    OpenSSL_version(OPENSSL_VERSION),
+			    OpenSSL_version(OPENSSL_BUILT_ON));
 			exit(0);
 		}
 		if ((rc = parse_option(cli, ch, optarg)) != 0)

@@ -288,28 +288,48 @@ version_number(const char *s)
 	return part[0] << 16 | part[1] << 8 | part[2];
 }
 
+/* Cut s at the first of stops; s itself, or NULL. */
+static char *
+cut(char *s, const char *stops)
+{
+	char *end;
+
+	if (s != NULL && (end = strpbrk(s, stops)) != NULL)
+		*end = '\0';
+	return s;
+}
+
 /*
- * A cmpenroll linked with libcrypto (the default build) keeps the version
- * it was built with: warn when the library openssl uses is newer, as its
- * fixes reach cmpenroll only by a rebuild.  Never a problem of the config.
+ * A cmpenroll linked with libcrypto (the default build) keeps the library
+ * it was built with: warn when the one openssl uses is newer, or the same
+ * version built again (a distribution's security fix keeps the version),
+ * as its fixes reach cmpenroll only by a rebuild.  Never a config problem.
  */
 static void
 check_library_version(const struct config *cfg)
 {
 	struct run_result	 r;
 	const char		*mine = OpenSSL_version(OPENSSL_VERSION);
-	char			*lib, *end;
+	const char		*built = OpenSSL_version(OPENSSL_BUILT_ON);
+	char			*out, *lib, *theirs;
+	unsigned long		 v;
 
-	if (run_openssl(cfg, "version", NULL, &r) == 0) {
+	if (run_openssl(cfg, "version", "-a", &r) == 0) {
 		/* "OpenSSL 3.0.19 27 Jan 2026 (Library: OpenSSL 3.0.19 ...)" */
-		lib = strstr((char *)r.output.data, "(Library: ");
-		lib = lib != NULL ? lib + 10 : (char *)r.output.data;
-		if ((end = strpbrk(lib, ")\n")) != NULL)
-			*end = '\0';
-		if (version_number(lib) > version_number(mine))
-			msg_warn("%s uses %s, cmpenroll was built with %s: "
-			    "rebuild cmpenroll to take its fixes",
-			    cfg->openssl_bin, lib, mine);
+		out = (char *)r.output.data;
+		lib = strstr(out, "(Library: ");
+		lib = lib != NULL ? lib + 10 : out;
+		if ((theirs = strstr(out, "\nbuilt on: ")) != NULL)
+			theirs++;
+		cut(lib, ")\n");
+		cut(theirs, "\n");
+		v = version_number(lib);
+		if (v > version_number(mine) || (v == version_number(mine) &&
+		    theirs != NULL && strcmp(theirs, built) != 0))
+			msg_warn("%s uses %s (%s), cmpenroll was built with %s "
+			    "(%s): rebuild cmpenroll to take its fixes",
+			    cfg->openssl_bin, lib, theirs != NULL ? theirs :
+			    "build date not shown", mine, built);
 	}
 	runner_result_free(&r);
 }

@@ -66,6 +66,7 @@ static const struct {
 } digests[] = {
 	{ NID_sha224, EVP_sha224 },	{ NID_sha256, EVP_sha256 },
 	{ NID_sha384, EVP_sha384 },	{ NID_sha512, EVP_sha512 },
+	{ NID_sha512_224, EVP_sha512_224 }, { NID_sha512_256, EVP_sha512_256 },
 	{ NID_sha3_224, EVP_sha3_224 },	{ NID_sha3_256, EVP_sha3_256 },
 	{ NID_sha3_384, EVP_sha3_384 },	{ NID_sha3_512, EVP_sha3_512 },
 };
@@ -175,7 +176,47 @@ out:
 	return rc == 0 ? 0 : -1;
 }
 
-/* The digest an RSASSA-PSS signature names; SHA-1 when it names none. */
+static int
+digest_index(int nid)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(digests) / sizeof(digests[0]); i++)
+		if (digests[i].nid == nid)
+			return (int)i;
+	return -1;
+}
+
+/* The hash an MGF1 AlgorithmIdentifier names, NID_undef if not MGF1. */
+static int
+mgf1_digest(const X509_ALGOR *mgf)
+{
+	const ASN1_OBJECT	*obj;
+	const ASN1_STRING	*seq;
+	const unsigned char	*p;
+	const void		*pval;
+	X509_ALGOR		*hash;
+	int			 ptype, nid;
+
+	X509_ALGOR_get0(&obj, &ptype, &pval, mgf);
+	if (OBJ_obj2nid(obj) != NID_mgf1 || ptype != V_ASN1_SEQUENCE)
+		return NID_undef;
+	seq = pval;
+	p = ASN1_STRING_get0_data(seq);
+	if ((hash = d2i_X509_ALGOR(NULL, &p, ASN1_STRING_length(seq))) ==
+	    NULL)
+		return NID_undef;
+	X509_ALGOR_get0(&obj, NULL, NULL, hash);
+	nid = OBJ_obj2nid(obj);
+	X509_ALGOR_free(hash);
+	return nid;
+}
+
+/*
+ * The digest an RSASSA-PSS signature uses, when its hash and its mask's
+ * hash are both ours; else the one that is not (SHA-1 when absent, as
+ * RFC 4055 defaults), or NID_undef when the parameters are damaged.
+ */
 static int
 pss_digest(const X509_ALGOR *alg)
 {
@@ -183,7 +224,7 @@ pss_digest(const X509_ALGOR *alg)
 	const unsigned char	*p;
 	const void		*pval;
 	RSA_PSS_PARAMS		*pss;
-	int			 ptype, nid;
+	int			 ptype, hash, mask;
 
 	X509_ALGOR_get0(NULL, &ptype, &pval, alg);
 	if (ptype != V_ASN1_SEQUENCE)
@@ -193,10 +234,12 @@ pss_digest(const X509_ALGOR *alg)
 	if ((pss = d2i_RSA_PSS_PARAMS(NULL, &p, ASN1_STRING_length(seq))) ==
 	    NULL)
 		return NID_undef;
-	nid = pss->hashAlgorithm == NULL ? NID_sha1 :
+	hash = pss->hashAlgorithm == NULL ? NID_sha1 :
 	    OBJ_obj2nid(pss->hashAlgorithm->algorithm);
+	mask = pss->maskGenAlgorithm == NULL ? NID_sha1 :
+	    mgf1_digest(pss->maskGenAlgorithm);
 	RSA_PSS_PARAMS_free(pss);
-	return nid;
+	return digest_index(mask) < 0 ? mask : hash;
 }
 
 /*
@@ -208,8 +251,8 @@ static int
 allow_digest(const X509_ALGOR *alg, const char **why)
 {
 	const ASN1_OBJECT	*obj;
-	size_t			 i, j;
-	int			 md, pk;
+	size_t			 j;
+	int			 md, pk, i;
 
 	X509_ALGOR_get0(&obj, NULL, NULL, alg);
 	if (!OBJ_find_sigid_algs(OBJ_obj2nid(obj), &md, &pk)) {
@@ -220,17 +263,13 @@ allow_digest(const X509_ALGOR *alg, const char **why)
 		md = pss_digest(alg);
 	if (md == NID_undef && (pk == NID_ED25519 || pk == NID_ED448))
 		return 1;
-	for (i = 0; i < sizeof(digests) / sizeof(digests[0]); i++)
-		if (digests[i].nid == md)
-			break;
-	if (i == sizeof(digests) / sizeof(digests[0])) {
+	if ((i = digest_index(md)) < 0) {
 		*why = md == NID_undef ? "damaged signature parameters" :
-		    "signed with a digest weaker than SHA-224 (SHA-2 or "
-		    "SHA-3 needed)";
+		    "signed with a digest other than SHA-2 or SHA-3";
 		return 0;
 	}
 	for (j = 0; j < sizeof(digests) / sizeof(digests[0]); j++)
-		if (j == i || pk == NID_rsassaPss)
+		if (j == (size_t)i || pk == NID_rsassaPss)
 			EVP_add_digest(digests[j].md());
 	return 1;
 }

@@ -481,7 +481,10 @@ poll_once(struct runner_child *ch, const void *feed, size_t feed_len, size_t *fe
 		pfd[n] = (struct pollfd){ ch->feed_fd, POLLOUT, 0 };
 		which[n++] = SIZE_MAX;
 	}
-	if ((ms = deadline_ms()) > 0) {
+	/* Past the deadline now: the caller's next check ends the child. */
+	if ((ms = deadline_ms()) == 0)
+		return;
+	if (ms > 0) {
 		ts.tv_sec = ms / 1000;
 		ts.tv_nsec = (long)(ms % 1000) * 1000000;
 	}

@@ -3,11 +3,14 @@
  * EVP_PKEY_fromdata.  OpenSSL 3.0's generic decoder (d2i_PUBKEY, and so
  * d2i_X509_REQ) first sets up every key decoder of every provider, which
  * cost cmpenroll more CPU than all the rest of its work; a table of four
- * key types needs none of that.  Every other key type is refused.
+ * key types needs none of that.  Every other key type is refused, and so
+ * is a key whose signature would prove nothing: with -popo 0 the RA vouches
+ * for the proof of possession.
  */
 #include <limits.h>
 
 #include <openssl/asn1t.h>
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
@@ -38,6 +41,14 @@ ASN1_SEQUENCE(RSA_PUBLIC) = {
 } static_ASN1_SEQUENCE_END(RSA_PUBLIC)
 
 typedef EVP_PKEY *key_maker(const SPKI_VIEW *, const char *, const char **);
+
+#define RSA_BITS_MIN	2048
+
+/* The curves a CSR's EC key may be on. */
+static const int curves[] = {
+	NID_X9_62_prime256v1, NID_secp384r1, NID_secp521r1,
+	NID_brainpoolP256r1, NID_brainpoolP384r1, NID_brainpoolP512r1,
+};
 
 static EVP_PKEY *
 from_params(const char *type, const OSSL_PARAM *params)
@@ -79,8 +90,19 @@ rsa_key(const SPKI_VIEW *v, const char *type, const char **why)
 	    ASN1_STRING_type(rsa->exponent) != V_ASN1_INTEGER)
 		goto out;
 	if ((n = ASN1_INTEGER_to_BN(rsa->modulus, NULL)) == NULL ||
-	    (e = ASN1_INTEGER_to_BN(rsa->exponent, NULL)) == NULL ||
-	    (bld = OSSL_PARAM_BLD_new()) == NULL ||
+	    (e = ASN1_INTEGER_to_BN(rsa->exponent, NULL)) == NULL)
+		goto out;
+	/* A small or even exponent lets anyone make the "signature". */
+	if (BN_num_bits(n) < RSA_BITS_MIN) {
+		*why = "RSA key shorter than 2048 bits";
+		goto out;
+	}
+	if (!BN_is_odd(e) || BN_num_bits(e) < 17 || BN_num_bits(e) > 256) {
+		*why = "RSA key whose exponent is not odd, at least 65537 and "
+		    "at most 256 bits";
+		goto out;
+	}
+	if ((bld = OSSL_PARAM_BLD_new()) == NULL ||
 	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
 	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) ||
 	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
@@ -102,12 +124,22 @@ ec_key(const SPKI_VIEW *v, const char *type, const char **why)
 	const void	*curve;
 	const char	*name;
 	OSSL_PARAM	 params[3];
-	int		 ptype;
+	size_t		 i;
+	int		 ptype, nid;
 
 	X509_ALGOR_get0(NULL, &ptype, &curve, v->algorithm);
-	if (ptype != V_ASN1_OBJECT ||
-	    (name = OBJ_nid2sn(OBJ_obj2nid(curve))) == NULL) {
+	if (ptype != V_ASN1_OBJECT) {
 		*why = "EC key without a named curve";
+		return NULL;
+	}
+	nid = OBJ_obj2nid(curve);
+	for (i = 0; i < sizeof(curves) / sizeof(curves[0]); i++)
+		if (curves[i] == nid)
+			break;
+	if (i == sizeof(curves) / sizeof(curves[0]) ||
+	    (name = OBJ_nid2sn(nid)) == NULL) {
+		*why = "EC key on a curve not accepted (P-256, P-384, P-521 "
+		    "or brainpool)";
 		return NULL;
 	}
 	params[0] = OSSL_PARAM_construct_utf8_string(
@@ -115,7 +147,7 @@ ec_key(const SPKI_VIEW *v, const char *type, const char **why)
 	params[1] = OSSL_PARAM_construct_octet_string(
 	    OSSL_PKEY_PARAM_PUB_KEY, v->key->data, (size_t)v->key->length);
 	params[2] = OSSL_PARAM_construct_end();
-	*why = "EC key on an unsupported curve, or not a point on it";
+	*why = "EC key that is not a point on its curve";
 	return from_params(type, params);
 }
 
@@ -146,9 +178,25 @@ static const struct {
 	{ NID_ED448,			"ED448",	raw_key },
 };
 
+/* Is der exactly the DER encoding of v, as a certificate would carry it? */
+static int
+is_der(const SPKI_VIEW *v, const unsigned char *der, size_t len)
+{
+	unsigned char	*out = NULL;
+	int		 n, same;
+
+	n = ASN1_item_i2d((const ASN1_VALUE *)v, &out,
+	    ASN1_ITEM_rptr(SPKI_VIEW));
+	same = n > 0 && (size_t)n == len && memcmp(out, der, len) == 0;
+	OPENSSL_free(out);
+	return same;
+}
+
 /*
- * The key in a SubjectPublicKeyInfo, or NULL with *why.  The DER must
- * hold exactly one SubjectPublicKeyInfo, its key a whole number of bytes.
+ * The key in a SubjectPublicKeyInfo, or NULL with *why.  The bytes must
+ * be exactly one SubjectPublicKeyInfo in DER (the issued certificate
+ * carries the key in DER, and is compared with it byte for byte), its key
+ * a whole number of bytes.
  */
 EVP_PKEY *
 spki_key(const unsigned char *der, size_t len, const char **why)
@@ -165,6 +213,10 @@ spki_key(const unsigned char *der, size_t len, const char **why)
 	    (long)len, ASN1_ITEM_rptr(SPKI_VIEW))) == NULL ||
 	    p != der + len || (v->key->flags & 0x07) != 0)
 		goto out;
+	if (!is_der(v, der, len)) {
+		*why = "public key not in DER";
+		goto out;
+	}
 	X509_ALGOR_get0(&alg, NULL, NULL, v->algorithm);
 	nid = OBJ_obj2nid(alg);
 	*why = "unsupported public key type (RSA, EC, Ed25519 or Ed448)";

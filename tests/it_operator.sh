@@ -142,29 +142,50 @@ test_dry_run() {
 		ok "secret from a variable not shown"; fi
 }
 
+# fake_version FILE LINE...: an openssl stand-in whose "version" prints the
+# lines given and that runs the real openssl for anything else.
+fake_version() {
+	local f=$1 l
+	shift
+	{ echo '#!/bin/sh'
+	  echo 'if [ "$1" = version ]; then'
+	  for l in "$@"; do printf "\techo '%s'\n" "$l"; done
+	  echo '	exit 0'
+	  echo 'fi'
+	  printf 'exec %s "$@"\n' "'$OPENSSL'"; } >"$f"
+	chmod 755 "$f"
+}
+
 # --check warns when the libcrypto openssl uses is newer than the one
-# cmpenroll was built with; an equal one says nothing.
+# cmpenroll was built with, or the same version built again (a
+# distribution's security fix keeps the version); the same build says
+# nothing.
 test_check_library_version() {
-	local fake=$TD/newer-openssl
-	cat >"$fake" <<EOF
-#!/bin/sh
-[ "\$1" = version ] && { echo 'OpenSSL 3.99.0 1 Jan 2030 (Library: OpenSSL 3.99.0 1 Jan 2030)'; exit 0; }
-exec '$OPENSSL' "\$@"
-EOF
-	chmod 755 "$fake"
-	base_config 9 | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $fake|" |
+	local mine
+	mine=$("$OPENSSL" version | sed 's/ (Library.*//')
+	fake_version "$TD/newer" \
+		'OpenSSL 3.99.0 1 Jan 2030 (Library: OpenSSL 3.99.0 1 Jan 2030)' \
+		'built on: Tue Jan  1 00:00:00 2030 UTC'
+	fake_version "$TD/rebuilt" "$mine (Library: $mine)" \
+		'built on: Tue Jan  1 00:00:00 2030 UTC'
+	base_config 9 | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $TD/newer|" |
 		write_config "$TD/newer.ini"
 	run --check -c "$TD/newer.ini"
 	assert_rc 0 "a newer library is no config problem"
 	assert_stderr_lines 2
 	assert_stderr_prefixed
 	assert_stderr_match 'warning: .*OpenSSL 3\.99\.0.*rebuild cmpenroll' "the newer library is named"
+	base_config 9 | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $TD/rebuilt|" |
+		write_config "$TD/rebuilt.ini"
+	run --check -c "$TD/rebuilt.ini"
+	assert_rc 0 "a rebuilt library is no config problem"
+	assert_stderr_match 'warning: .*2030 UTC.*rebuild cmpenroll' "the same version built again is named"
 	base_config 9 | write_config "$TD/same.ini"
 	run --check -c "$TD/same.ini"
 	assert_rc 0 "the same library"
-	assert_stderr_nomatch 'rebuild' "no warning for the same library"
+	assert_stderr_nomatch 'rebuild' "no warning for the same build"
 	run -V
-	assert_stdout_match "^cmpenroll [0-9.]+ \\(OpenSSL [0-9]" "-V names the OpenSSL built in"
+	assert_stdout_match "^cmpenroll [0-9.]+ \\(OpenSSL [0-9].*, built on: " "-V names the OpenSSL built in and its build"
 }
 
 test_check() {

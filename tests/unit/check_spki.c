@@ -2,11 +2,15 @@
  * check_spki.c: the CSR's key built from its SubjectPublicKeyInfo (spki.c)
  * for each key type a CSR may carry, and csr_verify() over the signature
  * algorithms: SHA-2, SHA-3, RSA-PSS and EdDSA verify; MD5 and SHA-1 are
- * refused by name; a key type outside the table is refused.
+ * refused by name, in a PSS mask function too; a key type outside the
+ * table, a key whose signature proves nothing (short RSA, a small
+ * exponent, a weak curve) and a key not in DER are refused.
  */
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
@@ -14,7 +18,7 @@
 #include "csr.h"
 #include "spki.h"
 
-/* A throwaway key: "EC" with a curve, "RSA" (1024 bits: quick), EdDSA. */
+/* A throwaway key: "EC" with a curve, "RSA" (2048 bits), EdDSA. */
 static EVP_PKEY *
 keygen(const char *type, const char *curve)
 {
@@ -23,7 +27,7 @@ keygen(const char *type, const char *curve)
 	if (curve != NULL)
 		k = EVP_PKEY_Q_keygen(NULL, NULL, type, curve);
 	else if (strcmp(type, "RSA") == 0)
-		k = EVP_PKEY_Q_keygen(NULL, NULL, type, (size_t)1024);
+		k = EVP_PKEY_Q_keygen(NULL, NULL, type, (size_t)2048);
 	else
 		k = EVP_PKEY_Q_keygen(NULL, NULL, type);
 	ck_assert_ptr_nonnull(k);
@@ -48,6 +52,7 @@ START_TEST(spki_supported_types)
 {
 	static const char *const types[][2] = {
 		{ "EC", "P-256" }, { "EC", "P-384" }, { "EC", "P-521" },
+		{ "EC", "brainpoolP256r1" },
 		{ "RSA", NULL }, { "ED25519", NULL }, { "ED448", NULL },
 	};
 	EVP_PKEY	*k, *out;
@@ -88,6 +93,13 @@ START_TEST(spki_refused)
 	ck_assert_str_eq(why, "damaged public key");
 	ck_assert_ptr_null(spki_key(more, (size_t)len - 1, &why));
 	ck_assert_str_eq(why, "damaged public key");
+	/* The same key with a long-form length: BER, not DER. */
+	ck_assert_int_lt(len, 128);
+	more[0] = der[0];
+	more[1] = 0x81;
+	memcpy(more + 2, der + 1, (size_t)len - 1);
+	ck_assert_ptr_null(spki_key(more, (size_t)len + 1, &why));
+	ck_assert_str_eq(why, "public key not in DER");
 	free(more);
 	OPENSSL_free(der);
 	EVP_PKEY_free(ec);
@@ -95,7 +107,65 @@ START_TEST(spki_refused)
 }
 END_TEST
 
-/* A CSR for k signed with md (NULL for EdDSA), PSS padding if asked. */
+/* An RSA public key with rsa's modulus and exponent e. */
+static EVP_PKEY *
+rsa_with_exponent(EVP_PKEY *rsa, unsigned long e)
+{
+	OSSL_PARAM_BLD	*bld = OSSL_PARAM_BLD_new();
+	OSSL_PARAM	*params;
+	EVP_PKEY_CTX	*ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	EVP_PKEY	*out = NULL;
+	BIGNUM		*n = NULL;
+
+	ck_assert_int_eq(EVP_PKEY_get_bn_param(rsa, OSSL_PKEY_PARAM_RSA_N, &n),
+	    1);
+	ck_assert_int_eq(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n),
+	    1);
+	ck_assert_int_eq(OSSL_PARAM_BLD_push_ulong(bld, OSSL_PKEY_PARAM_RSA_E,
+	    e), 1);
+	ck_assert_ptr_nonnull(params = OSSL_PARAM_BLD_to_param(bld));
+	ck_assert_int_eq(EVP_PKEY_fromdata_init(ctx), 1);
+	ck_assert_int_eq(EVP_PKEY_fromdata(ctx, &out, EVP_PKEY_PUBLIC_KEY,
+	    params), 1);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	EVP_PKEY_CTX_free(ctx);
+	BN_free(n);
+	return out;
+}
+
+/* Keys whose signature would prove nothing are refused, by name. */
+START_TEST(spki_weak_keys)
+{
+	EVP_PKEY	*rsa = keygen("RSA", NULL), *k;
+	const char	*why = NULL;
+	unsigned long	 e[] = { 1, 3, 65536 };
+	size_t		 i;
+
+	/* e = 1 makes the padded digest its own "signature". */
+	for (i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
+		k = rsa_with_exponent(rsa, e[i]);
+		ck_assert_msg(rebuilt(k, &why) == NULL, "e = %lu accepted",
+		    e[i]);
+		ck_assert_ptr_nonnull(strstr(why, "exponent"));
+		EVP_PKEY_free(k);
+	}
+	k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
+	ck_assert_ptr_null(rebuilt(k, &why));
+	ck_assert_str_eq(why, "RSA key shorter than 2048 bits");
+	EVP_PKEY_free(k);
+	k = keygen("EC", "secp112r1");
+	ck_assert_ptr_null(rebuilt(k, &why));
+	ck_assert_ptr_nonnull(strstr(why, "curve not accepted"));
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(rsa);
+}
+END_TEST
+
+/*
+ * A CSR for k signed with md (NULL for EdDSA); pss 1 for PSS padding, 2
+ * for PSS with its mask function on SHA-1.
+ */
 static struct csr_view *
 signed_view(EVP_PKEY *k, const EVP_MD *md, int pss)
 {
@@ -112,6 +182,9 @@ signed_view(EVP_PKEY *k, const EVP_MD *md, int pss)
 	if (pss)
 		ck_assert_int_gt(EVP_PKEY_CTX_set_rsa_padding(pctx,
 		    RSA_PKCS1_PSS_PADDING), 0);
+	if (pss == 2)
+		ck_assert_int_gt(EVP_PKEY_CTX_set_rsa_mgf1_md(pctx,
+		    EVP_sha1()), 0);
 	ck_assert_int_gt(X509_REQ_sign_ctx(r, ctx), 0);
 	v = ut_view(r);
 	EVP_MD_CTX_free(ctx);
@@ -135,7 +208,7 @@ START_TEST(verify_signature_algorithms)
 		{ rsa, EVP_sha256(), 1, 1 },	{ ed, NULL, 0, 1 },
 		{ ed448, NULL, 0, 1 },		{ rsa, EVP_sha1(), 0, 0 },
 		{ ec, EVP_sha1(), 0, 0 },	{ rsa, EVP_md5(), 0, 0 },
-		{ rsa, EVP_sha1(), 1, 0 },
+		{ rsa, EVP_sha1(), 1, 0 },	{ rsa, EVP_sha256(), 2, 0 },
 	};
 	struct csr_view	*v;
 	const char	*why;
@@ -187,8 +260,11 @@ spki_suite(void)
 	Suite	*s = suite_create("keys");
 	TCase	*tc = tcase_create("spki");
 
+	tcase_set_timeout(tc, 30);
+
 	tcase_add_test(tc, spki_supported_types);
 	tcase_add_test(tc, spki_refused);
+	tcase_add_test(tc, spki_weak_keys);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("verify");
 	tcase_set_timeout(tc, 30);
