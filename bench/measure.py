@@ -17,6 +17,16 @@ How each figure is taken, and why it is right:
   so that drift of the machine hits both sides alike; the first pairs are a
   discarded warm-up.
 
+* Start phase: every timed run begins after a random pause of 0 to 10 ms.
+  About 40 ms of each run waits for the server's delayed ACK, which fires
+  on a kernel tick (4 ms at HZ=250, 10 ms at HZ=100), so run times fall into
+  clusters a tick apart.  Run back to back, each run would start a fixed
+  time after the tick that ended the one before, and a fixed head start
+  (A's own start-up) would then put all of A's runs a cluster later than
+  B's, or none: a median that measures where the tick falls rather than
+  what A costs.  A cron job or an operator starts at a random point between
+  two ticks; so does every run here.
+
 * Total CPU: wait4() on the spawned process.  Linux fills wait4's rusage
   with RUSAGE_BOTH of the child: its own time plus that of every child it
   waited for.  For A that is cmpenroll plus its openssl; for B openssl alone.
@@ -54,6 +64,7 @@ import ctypes
 import gc
 import json
 import os
+import random
 import shlex
 import shutil
 import signal
@@ -68,6 +79,7 @@ RSS_LIMIT_KIB = 8 * 1024
 GROWTH_WALL = 0.10      # last quarter of the loop vs first: median wall +10% at most
 GROWTH_RSS_KIB = 256    # ... and median own peak RSS +256 KiB at most
 RUN_TIMEOUT = 150       # seconds; openssl's own -total_timeout is 120
+PHASE_SPREAD = 0.010    # seconds of random pause before a timed run
 
 EX_ERROR = 70
 
@@ -112,6 +124,7 @@ class Runner:
 
     def run(self):
         """One untraced run: wall, total CPU (wait4) and own CPU (zombie)."""
+        time.sleep(random.uniform(0, PHASE_SPREAD))
         fds = self._open_stdio()
         os.chdir(self.cwd)
         actions = [(os.POSIX_SPAWN_DUP2, fd, i) for i, fd in enumerate(fds)]
