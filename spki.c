@@ -92,11 +92,11 @@ rsa_key(const SPKI_VIEW *v, const char *type, const char **why)
 	if ((n = ASN1_INTEGER_to_BN(rsa->modulus, NULL)) == NULL ||
 	    (e = ASN1_INTEGER_to_BN(rsa->exponent, NULL)) == NULL)
 		goto out;
-	/* A small or even exponent lets anyone make the "signature". */
 	if (BN_num_bits(n) < RSA_BITS_MIN) {
 		*why = "RSA key shorter than 2048 bits";
 		goto out;
 	}
+	/* With e = 1 or 3, say, a "signature" needs no private key. */
 	if (!BN_is_odd(e) || BN_num_bits(e) < 17 || BN_num_bits(e) > 256) {
 		*why = "RSA key whose exponent is not odd, at least 65537 and "
 		    "at most 256 bits";
