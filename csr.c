@@ -191,23 +191,14 @@ digest_index(int nid)
 static int
 mgf1_digest(const X509_ALGOR *mgf)
 {
-	const ASN1_OBJECT	*obj;
-	const ASN1_STRING	*seq;
-	const unsigned char	*p;
-	const void		*pval;
-	X509_ALGOR		*hash;
-	int			 ptype, nid;
+	X509_ALGOR	*hash;
+	int		 nid;
 
-	X509_ALGOR_get0(&obj, &ptype, &pval, mgf);
-	if (OBJ_obj2nid(obj) != NID_mgf1 || ptype != V_ASN1_SEQUENCE)
+	if (OBJ_obj2nid(mgf->algorithm) != NID_mgf1 ||
+	    (hash = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(X509_ALGOR),
+	    mgf->parameter)) == NULL)
 		return NID_undef;
-	seq = pval;
-	p = ASN1_STRING_get0_data(seq);
-	if ((hash = d2i_X509_ALGOR(NULL, &p, ASN1_STRING_length(seq))) ==
-	    NULL)
-		return NID_undef;
-	X509_ALGOR_get0(&obj, NULL, NULL, hash);
-	nid = OBJ_obj2nid(obj);
+	nid = OBJ_obj2nid(hash->algorithm);
 	X509_ALGOR_free(hash);
 	return nid;
 }
@@ -220,19 +211,13 @@ mgf1_digest(const X509_ALGOR *mgf)
 static int
 pss_digest(const X509_ALGOR *alg)
 {
-	const ASN1_STRING	*seq;
-	const unsigned char	*p;
-	const void		*pval;
-	RSA_PSS_PARAMS		*pss;
-	int			 ptype, hash, mask;
+	RSA_PSS_PARAMS	*pss;
+	int		 hash, mask;
 
-	X509_ALGOR_get0(NULL, &ptype, &pval, alg);
-	if (ptype != V_ASN1_SEQUENCE)
-		return ptype == V_ASN1_UNDEF ? NID_sha1 : NID_undef;
-	seq = pval;
-	p = ASN1_STRING_get0_data(seq);
-	if ((pss = d2i_RSA_PSS_PARAMS(NULL, &p, ASN1_STRING_length(seq))) ==
-	    NULL)
+	if (alg->parameter == NULL)
+		return NID_sha1;
+	if ((pss = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(RSA_PSS_PARAMS),
+	    alg->parameter)) == NULL)
 		return NID_undef;
 	hash = pss->hashAlgorithm == NULL ? NID_sha1 :
 	    OBJ_obj2nid(pss->hashAlgorithm->algorithm);

@@ -18,7 +18,7 @@ test_enroll_fields_mapping() {
 	local rec
 	srv_start || return
 	rec=$(newdir)
-	{ base_config "$SRV_PORT" | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $(mk_recorder "$rec")|"
+	{ rec_config "$SRV_PORT" "$rec"
 	  echo "cmp_reqout = $TD/req1.der,$TD/req2.der"; } | write_config "$TD/c.ini"
 	run -c "$TD/c.ini" --mapping fields "$PKI/ee.csr"
 	assert_issued "$PKI/ee.pem"
@@ -115,7 +115,7 @@ test_bad_csr_signature() {
 	# openssl starts while the signature is checked, then is stopped
 	# unsent: no process is left behind
 	rec=$(newdir)
-	{ base_config "$SRV_PORT" | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $(mk_recorder "$rec")|"
+	{ rec_config "$SRV_PORT" "$rec"
 	  echo "cmp_reqout = $TD/req1.der"; } | write_config "$TD/r.ini"
 	run -c "$TD/r.ini" "$TD/bad.pem"
 	assert_rc 65 "bad signature, openssl recorded"
@@ -337,7 +337,7 @@ test_generated_argv() {
 	local rec
 	srv_start || return
 	rec=$(newdir)
-	base_config "$SRV_PORT" | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $(mk_recorder "$rec")|" |
+	rec_config "$SRV_PORT" "$rec" |
 		write_config "$TD/c.ini"
 	run -c "$TD/c.ini" "$PKI/ee.csr"
 	assert_issued "$PKI/ee.pem"
@@ -359,7 +359,7 @@ test_generated_argv() {
 	# True -> bare flag, False -> omitted, config values win, cmp_config passed on
 	printf '[cmp]\n' >"$TD/openssl-cmp.cnf"
 	rm -f "$rec"/argv*
-	{ base_config "$SRV_PORT" | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $(mk_recorder "$rec")|"
+	{ rec_config "$SRV_PORT" "$rec"
 	  echo "cmp_config = $TD/openssl-cmp.cnf"
 	  echo "cmp_ignore_keyusage = True"
 	  echo "cmp_implicit_confirm = False"
@@ -382,7 +382,7 @@ test_generated_argv() {
 	# the csr mapping needs no work folder at all
 	mkdir "$TD/wd"
 	rm -f "$rec"/argv* "$rec"/wdmode*
-	{ base_config "$SRV_PORT" | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $(mk_recorder "$rec")|"
+	{ rec_config "$SRV_PORT" "$rec"
 	  echo "cmp_tmp_dir = $TD/wd"; } | write_config "$TD/w.ini"
 	run -c "$TD/w.ini" "$PKI/ee.csr"
 	assert_issued "$PKI/ee.pem"

@@ -168,14 +168,14 @@ test_check_library_version() {
 		'built on: Tue Jan  1 00:00:00 2030 UTC'
 	fake_version "$TD/rebuilt" "$mine (Library: $mine)" \
 		'built on: Tue Jan  1 00:00:00 2030 UTC'
-	base_config 9 | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $TD/newer|" |
+	base_config 9 | with_openssl "$TD/newer" |
 		write_config "$TD/newer.ini"
 	run --check -c "$TD/newer.ini"
 	assert_rc 0 "a newer library is no config problem"
 	assert_stderr_lines 2
 	assert_stderr_prefixed
 	assert_stderr_match 'warning: .*OpenSSL 3\.99\.0.*rebuild cmpenroll' "the newer library is named"
-	base_config 9 | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $TD/rebuilt|" |
+	base_config 9 | with_openssl "$TD/rebuilt" |
 		write_config "$TD/rebuilt.ini"
 	run --check -c "$TD/rebuilt.ini"
 	assert_rc 0 "a rebuilt library is no config problem"

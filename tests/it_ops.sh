@@ -39,7 +39,7 @@ test_cmd_p10cr() {
 	local rec m csrhex
 	srv_start || return
 	rec=$(newdir)
-	{ base_config "$SRV_PORT" | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $(mk_recorder "$rec")|"
+	{ rec_config "$SRV_PORT" "$rec"
 	  echo "cmp_reqout = $(req_files "$TD" 3)"; } | write_config "$TD/c.ini"
 	csrhex=$(hexof "$PKI/ee.der")
 	for m in csr fields; do

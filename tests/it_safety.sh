@@ -1,11 +1,6 @@
 # it_safety.sh: issue 3, secrets, hostile input, signals, timeouts and output
 # files (sourced by run-integration.sh).
 
-# rec_config PORT RECDIR: base config with the recording wrapper as openssl.
-rec_config() {
-	base_config "$1" | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $(mk_recorder "$2")|"
-}
-
 # assert_argv_clean RECDIR WORD LABEL: no recorded argv holds WORD.
 assert_argv_clean() {
 	if ! ls "$1"/argv.* >/dev/null 2>&1; then
@@ -74,14 +69,14 @@ test_keypass_not_in_argv() {
 	local rec
 	srv_start_sig || return
 	rec=$(newdir)
-	sig_config "$SRV_PORT" | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $(mk_recorder "$rec")|" |
+	sig_config "$SRV_PORT" | with_openssl "$(mk_recorder "$rec")" |
 		write_config "$TD/c.ini"
 	run -c "$TD/c.ini" "$PKI/ee.csr"
 	assert_issued "$PKI/ee.pem"
 	assert_argv_clean "$rec" "$RA_PASS" "cmp_keypass = pass:..."
 
 	rec=$(newdir)
-	sig_config "$SRV_PORT" | sed -e "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $(mk_recorder "$rec")|" \
+	sig_config "$SRV_PORT" | with_openssl "$(mk_recorder "$rec")" | sed \
 		-e "s|^cmp_keypass = .*|cmp_keypass = $RA_PASS|" | write_config "$TD/c.ini"
 	run -v -c "$TD/c.ini" "$PKI/ee.csr"
 	assert_rc 0 "bare cmp_keypass, -v"
@@ -291,7 +286,7 @@ test_capture_bounded() {
 head -c 1048577 /dev/zero | tr "\\0" A >/dev/fd/4
 exit 0\n' >"$fake"
 	chmod 755 "$fake"
-	base_config 9 | sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $fake|" |
+	base_config 9 | with_openssl "$fake" |
 		write_config "$TD/c.ini"
 	run -c "$TD/c.ini" -o "$TD/out.pem" "$PKI/ee.csr"
 	assert_rc 76 "more than 1 MiB saved"

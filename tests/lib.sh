@@ -469,6 +469,16 @@ cmp_srvcert = $PKI/srv.pem
 EOF
 }
 
+# with_openssl BIN: a config on stdin with BIN as cmp_openssl_bin.
+with_openssl() {
+	sed "s|^cmp_openssl_bin = .*|cmp_openssl_bin = $1|"
+}
+
+# rec_config PORT RECDIR: base config with the recording wrapper as openssl.
+rec_config() {
+	base_config "$1" | with_openssl "$(mk_recorder "$2")"
+}
+
 # mk_recorder DIR: an openssl stand-in that records its PID, argv (one
 # element a line, and NUL separated), environment and the mode of the
 # -newkey folder into DIR, then execs the real openssl (the PID stays the

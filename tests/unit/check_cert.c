@@ -68,23 +68,6 @@ append_pem(BIO *bio, X509 *x)
 	ck_assert_int_eq(PEM_write_bio_X509(bio, x), 1);
 }
 
-/* The PEM of the certificates in a new temporary file. */
-static char *
-pem_file(X509 **certs, int n)
-{
-	BIO	*bio = BIO_new(BIO_s_mem());
-	char	*p, *path;
-	long	 len;
-	int	 i;
-
-	for (i = 0; i < n; i++)
-		append_pem(bio, certs[i]);
-	len = BIO_get_mem_data(bio, &p);
-	path = ut_temp_file(p, (size_t)len, 0600);
-	BIO_free(bio);
-	return path;
-}
-
 /* PEM of certs in memory, as openssl hands it back through a pipe. */
 static struct buf
 pem_buf(X509 **certs, int n)
@@ -101,6 +84,17 @@ pem_buf(X509 **certs, int n)
 	buf_append(&b, p, (size_t)len);
 	BIO_free(bio);
 	return b;
+}
+
+/* The PEM of the certificates in a new temporary file. */
+static char *
+pem_file(X509 **certs, int n)
+{
+	struct buf	 b = pem_buf(certs, n);
+	char		*path = ut_temp_file(b.data, b.len, 0600);
+
+	buf_free(&b);
+	return path;
 }
 
 struct pki {
