@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <gnu/libc-version.h>
+#endif
 
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
@@ -182,6 +185,21 @@ check_usage(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The libraries a default build carries inside it: after a security update
+ * of either, cmpenroll must be rebuilt (README, Design choices).
+ */
+static void
+print_version(void)
+{
+	printf("cmpenroll %s (%s, %s", VERSION, OpenSSL_version(OPENSSL_VERSION),
+	    OpenSSL_version(OPENSSL_BUILT_ON));
+#ifdef __GLIBC__
+	printf("; glibc %s", gnu_get_libc_version());
+#endif
+	printf(")\n");
+}
+
 static int
 parse_args(struct cli *cli, int argc, char **argv)
 {
@@ -201,9 +219,7 @@ parse_args(struct cli *cli, int argc, char **argv)
 			exit(0);
 		}
 		if (ch == 'V') {
-			printf("cmpenroll %s (%s, %s)\n", VERSION,
-			    OpenSSL_version(OPENSSL_VERSION),
-			    OpenSSL_version(OPENSSL_BUILT_ON));
+			print_version();
 			exit(0);
 		}
 		if ((rc = parse_option(cli, ch, optarg)) != 0)
@@ -591,6 +607,8 @@ main(int argc, char **argv)
 	 * the exit need not free what the kernel frees anyway.  Error strings
 	 * and the tables of every cipher and digest are never used: cmpenroll
 	 * reports its own messages, and csr.c adds the digests it accepts.
+	 * Loading openssl.cnf, setlocale and iconv must stay out: a static
+	 * build would have to load shared objects for them (static.c).
 	 */
 	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
 	    OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |

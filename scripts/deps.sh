@@ -6,7 +6,7 @@ set -u
 pkgs=""
 for target in "$@"; do
 	case "$target" in
-	build)	  pkgs="$pkgs gcc make pkg-config libssl-dev openssl" ;;
+	build)	  pkgs="$pkgs gcc libc6-dev make pkg-config libssl-dev openssl" ;;
 	check)	  pkgs="$pkgs check python3 groff-base man-db clang libclang-rt-14-dev" ;;
 	sanitize) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	lint)	  pkgs="$pkgs cppcheck clang-tidy" ;;

@@ -185,7 +185,8 @@ test_check_library_version() {
 	assert_rc 0 "the same library"
 	assert_stderr_nomatch 'rebuild' "no warning for the same build"
 	run -V
-	assert_stdout_match "^cmpenroll [0-9.]+ \\(OpenSSL [0-9].*, built on: " "-V names the OpenSSL built in and its build"
+	assert_stdout_match "^cmpenroll [0-9.]+ \\(OpenSSL [0-9].*, built on: .*; glibc [0-9.]+\\)$" \
+		"-V names the OpenSSL built in, its build, and the glibc"
 }
 
 test_check() {

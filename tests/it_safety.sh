@@ -295,6 +295,42 @@ exit 0\n' >"$fake"
 	assert_file_absent "$TD/out.pem" "no output written"
 }
 
+# The static build (no program interpreter) maps no file but its own while
+# it runs: no loader, no shared object.  The stand-in openssl copies its
+# parent's memory map.  (That libcrypto's calls which would load shared
+# objects go to static.c is enforced by the link, which fails on warnings.)
+test_static_build_maps_no_shared_object() {
+	local fake=$TD/maps-openssl
+	if ! command -v readelf >/dev/null; then
+		note "no readelf: skipped"
+		return
+	fi
+	if readelf -lW "$BIN" | grep -q 'Requesting program interpreter'; then
+		note "$BIN is dynamically linked: skipped"
+		return
+	fi
+	srv_start || return
+	printf '#!/bin/sh\ncat /proc/$PPID/maps >"%s"\nexec "%s" "$@"\n' \
+		"$TD/maps" "$OPENSSL" >"$fake"
+	chmod 755 "$fake"
+	base_config "$SRV_PORT" | with_openssl "$fake" | write_config "$TD/c.ini"
+	run -c "$TD/c.ini" "$PKI/ee.csr"
+	assert_issued "$PKI/ee.pem"
+	if grep -qF -- "$(readlink -f "$BIN")" "$TD/maps"; then
+		ok "the map read is cmpenroll's"
+	else
+		fail "no map of $BIN read" "$(cat "$TD/maps" 2>/dev/null)"
+	fi
+	# the sixth field names a mapped file; [heap], [stack], [vdso] are none
+	awk -v self="$(readlink -f "$BIN")" \
+		'NF >= 6 && $6 !~ /^\[/ && $6 != self' "$TD/maps" >"$TD/others"
+	if [ -s "$TD/others" ]; then
+		fail "other files mapped" "$(cat "$TD/others")"
+	else
+		ok "no file mapped but cmpenroll itself"
+	fi
+}
+
 # hostile_case RC LABEL FILE: a CSR input that must fail cleanly.
 hostile_case() {
 	RUN_LIMIT=20 run -c "$TD/c.ini" "$3"
