@@ -132,22 +132,6 @@ cert_read_pem(const void *buf, size_t len, struct cert **out, size_t max)
 	return n;
 }
 
-/* A missing or unreadable file holds no certificate. */
-size_t
-cert_load_pem(const char *path, struct cert **out, size_t max)
-{
-	BIO	*bio;
-	size_t	 n;
-
-	if (path == NULL || (bio = BIO_new_file(path, "r")) == NULL) {
-		ERR_clear_error();
-		return 0;
-	}
-	n = read_pem_bio(bio, out, max);
-	BIO_free(bio);
-	return n;
-}
-
 const X509_NAME *
 cert_subject(const struct cert *c)
 {

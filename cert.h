@@ -20,7 +20,6 @@
 struct cert;
 
 size_t		 cert_read_pem(const void *, size_t, struct cert **, size_t);
-size_t		 cert_load_pem(const char *, struct cert **, size_t);
 void		 cert_free(struct cert *);
 const X509_NAME	*cert_subject(const struct cert *);
 const X509_NAME	*cert_issuer(const struct cert *);

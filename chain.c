@@ -110,9 +110,14 @@ chain_not_due(const char *path, const unsigned char *spki, size_t spki_len,
     long days, struct cert **cert)
 {
 	struct cert	*c = NULL;
+	struct buf	 b = { 0 };
 	time_t		 limit = time(NULL) + days * 86400;
+	size_t		 n = 0;
 
-	if (cert_load_pem(path, &c, 1) != 1)
+	if (util_read_quiet(path, CERTFILE_MAX, &b) == 0)
+		n = cert_read_pem(b.data, b.len, &c, 1);
+	buf_free(&b);
+	if (n != 1)
 		return 0;
 	if (!cert_has_key(c, spki, spki_len) ||
 	    X509_cmp_time(cert_not_before(c), NULL) > 0 ||

@@ -427,6 +427,20 @@ describe(const struct cert *c, char *out, size_t sz)
 	    expires);
 }
 
+/* Output files that could not take the result fail before anything is sent. */
+static int
+check_targets(const struct cli *cli)
+{
+	const char	*paths[] = { cli->out, cli->cert_out, cli->chain_out };
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (paths[i] != NULL && (rc = util_check_target(paths[i])) != 0)
+			return rc;
+	return 0;
+}
+
 /*
  * Every file named is staged first and renamed over its target only when
  * all of them were written: a failed run changes none of them.  Standard
@@ -502,7 +516,8 @@ enroll(struct state *st, const struct cli *cli)
 	size_t		 spki_len;
 	int		 rc;
 
-	if ((rc = csr_read(cli->csr_path, &st->csr)) != 0)
+	if ((rc = csr_read(cli->csr_path, &st->csr)) != 0 ||
+	    (rc = check_targets(cli)) != 0)
 		return rc;
 	/* A run checks the signature while openssl starts (run_fed). */
 	if ((cli->dry_run || cli->renew_within >= 0) &&

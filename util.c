@@ -178,41 +178,27 @@ buf_free(struct buf *b)
 }
 
 /*
- * Read at most max bytes of path ("-" is stdin) into b.  Reports and
- * returns an exit status: 66 when the file cannot be read, too_large when
- * it holds more than max bytes (/dev/zero included).
+ * Read fd into b, at most max bytes.  Returns 0, or -1 with errno set
+ * (EFBIG when there is more than max, /dev/zero included).
  */
-int
-util_read_file(const char *path, size_t max, const char *what,
-    int too_large, struct buf *b)
+static int
+read_bounded(int fd, size_t max, struct buf *b)
 {
 	unsigned char	chunk[8192];
-	const char	*name = strcmp(path, "-") == 0 ? "stdin" : path;
 	ssize_t		n;
-	int		fd, rc = 0;
+	int		rc = 0;
 
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		msg_err("cannot open %s %s: %s", what, name, strerror(errno));
-		return EX_NOINPUT;
-	}
 	for (;;) {
 		n = read(fd, chunk, sizeof(chunk));
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1) {
-			msg_err("cannot read %s %s: %s", what, name,
-			    strerror(errno));
-			rc = EX_NOINPUT;
+		if (n <= 0) {
+			rc = n == 0 ? 0 : -1;
 			break;
 		}
-		if (n == 0)
-			break;
 		if (b->len + (size_t)n > max) {
-			msg_err("%s %s is larger than %zu KiB", what, name,
-			    max / 1024);
-			rc = too_large;
+			errno = EFBIG;
+			rc = -1;
 			break;
 		}
 		buf_append(b, chunk, (size_t)n);
@@ -221,8 +207,60 @@ util_read_file(const char *path, size_t max, const char *what,
 	/* An empty file still gives a buffer: parsers never see NULL. */
 	if (rc == 0 && b->data == NULL)
 		buf_append(b, "", 0);
+	return rc;
+}
+
+/*
+ * Read at most max bytes of path ("-" is stdin) into b.  Reports and
+ * returns an exit status: 66 when the file cannot be read, too_large when
+ * it holds more than max bytes (/dev/zero included).
+ */
+int
+util_read_file(const char *path, size_t max, const char *what,
+    int too_large, struct buf *b)
+{
+	const char	*name = strcmp(path, "-") == 0 ? "stdin" : path;
+	int		fd, rc = 0;
+
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		msg_err("cannot open %s %s: %s", what, name, strerror(errno));
+		return EX_NOINPUT;
+	}
+	if (read_bounded(fd, max, b) == -1) {
+		if (errno == EFBIG) {
+			msg_err("%s %s is larger than %zu KiB", what, name,
+			    max / 1024);
+			rc = too_large;
+		} else {
+			msg_err("cannot read %s %s: %s", what, name,
+			    strerror(errno));
+			rc = EX_NOINPUT;
+		}
+	}
 	if (fd != STDIN_FILENO)
 		close(fd);
+	return rc;
+}
+
+/*
+ * Read the regular file at path into b, at most max bytes, and report
+ * nothing: for a file whose absence or damage is itself the answer.
+ * Returns 0 or -1.  A FIFO or device is not read (nor waited for).
+ */
+int
+util_read_quiet(const char *path, size_t max, struct buf *b)
+{
+	struct stat	st;
+	int		fd, rc = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		rc = read_bounded(fd, max, b);
+	close(fd);
 	return rc;
 }
 
@@ -245,6 +283,45 @@ write_all(int fd, const void *data, size_t len)
 }
 
 /*
+ * Whether a staged file can be renamed over path: its folder exists, and
+ * path is absent, a regular file, or a symlink (replaced, not followed).
+ * Anything else is refused: the rename would replace a device node, a FIFO
+ * or a socket.  Reports and returns an exit status.
+ */
+int
+util_check_target(const char *path)
+{
+	char		 dir[PATH_MAX];
+	const char	*folder;
+	struct stat	 st;
+
+	if (lstat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+			msg_err("cannot write %s: not a regular file", path);
+			return EX_CANTCREAT;
+		}
+	} else if (errno != ENOENT) {
+		msg_err("cannot write %s: %s", path, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir)) {
+		msg_err("cannot write %s: path too long", path);
+		return EX_CANTCREAT;
+	}
+	folder = dirname(dir);
+	if (stat(folder, &st) == -1) {
+		msg_err("cannot write %s: %s: %s", path, folder,
+		    strerror(errno));
+		return EX_CANTCREAT;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		msg_err("cannot write %s: %s is not a folder", path, folder);
+		return EX_CANTCREAT;
+	}
+	return 0;
+}
+
+/*
  * Stage data for path: a fresh temporary file beside it (mkstemp opens
  * with O_EXCL, so a planted symlink is never followed), the old file's
  * mode or 0644, written and flushed.  util_commit renames it over the
@@ -258,10 +335,12 @@ util_stage(const char *path, const void *data, size_t len,
 	char		 dir[PATH_MAX];
 	struct stat	 st;
 	mode_t		 mode = 0644;
-	int		 fd, saved;
+	int		 fd, saved, rc;
 
 	sf->path = path;
 	sf->tmp[0] = '\0';
+	if ((rc = util_check_target(path)) != 0)
+		return rc;
 	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir) ||
 	    snprintf(sf->tmp, sizeof(sf->tmp), "%s/.cmpenroll.XXXXXX",
 	    dirname(dir)) >= (int)sizeof(sf->tmp)) {

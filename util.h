@@ -36,12 +36,14 @@ int	buf_printf(struct buf *, const char *, ...)
 void	buf_free(struct buf *);
 
 int	util_read_file(const char *, size_t, const char *, int, struct buf *);
+int	util_read_quiet(const char *, size_t, struct buf *);
 /* A file written beside its target, not yet renamed over it. */
 struct staged {
 	const char	*path;
 	char		 tmp[4096];
 };
 
+int	util_check_target(const char *);
 int	util_stage(const char *, const void *, size_t, struct staged *);
 int	util_commit(struct staged *);
 void	util_discard(struct staged *);

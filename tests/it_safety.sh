@@ -295,6 +295,34 @@ exit 0\n' >"$fake"
 	assert_file_absent "$TD/out.pem" "no output written"
 }
 
+# An output path that holds a FIFO, a device or a folder is refused before
+# anything is sent: the rename would replace a FIFO or a device node.  With
+# --renew-within such a path is not read (a FIFO would block the read).
+test_output_target_not_regular() {
+	local od
+	srv_start || return
+	base_config "$SRV_PORT" | write_config "$TD/c.ini"
+	od=$(newdir)
+	if ! mkfifo "$od/fifo"; then
+		fail "setup: mkfifo"
+		return
+	fi
+	run -c "$TD/c.ini" -o "$od/fifo" "$PKI/ee.csr"
+	assert_rc 73 "-o names a FIFO"
+	assert_one_error
+	assert_stderr_match "fifo: not a regular file" "the reason is named"
+	if [ -p "$od/fifo" ]; then ok "the FIFO is still a FIFO"; else
+		fail "the FIFO was replaced" "$(ls -la "$od")"; fi
+	RUN_LIMIT=10 run -c "$TD/c.ini" --cert-out "$od/fifo" --renew-within 5 \
+		"$PKI/ee.csr"
+	assert_rc 73 "--renew-within and a FIFO: refused, not waited for"
+	run -c "$TD/c.ini" --chain-out "$od" "$PKI/ee.csr"
+	assert_rc 73 "--chain-out names a folder"
+	assert_one_error
+	assert_srv_requests 0
+	assert_eq "$(ls -A "$od" | tr '\n' ' ')" "fifo " "no temporary left behind"
+}
+
 # The static build (no program interpreter) maps no file but its own while
 # it runs: no loader, no shared object.  The stand-in openssl copies its
 # parent's memory map.  (That libcrypto's calls which would load shared
@@ -484,12 +512,13 @@ test_output_untouched_on_failure() {
 	assert_eq "$(ls -A "$od" | tr '\n' ' ')" "bundle.pem cert.pem chain.pem " "no temporary left behind"
 	srv_stop
 
-	# the CA issues, but the output folder does not exist: 73
+	# the output folder does not exist: 73 before anything is sent
 	srv_start || return
 	base_config "$SRV_PORT" | write_config "$TD/c.ini"
 	run -c "$TD/c.ini" -o "$od/missing-dir/bundle.pem" "$PKI/ee.csr"
 	assert_rc 73 "output cannot be written"
 	assert_one_error
+	assert_srv_requests 0
 
 	# one of several outputs cannot be written: none of them changes
 	run -c "$TD/c.ini" -o "$od/bundle.pem" --cert-out "$od/cert.pem" \

@@ -2,6 +2,8 @@
  * check_cert.c: reading returned certificates without decoding their keys
  * (cert.c), and building the chain from them (chain.c).
  */
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,7 +210,6 @@ START_TEST(cert_refuses_garbage)
 	ck_assert_uint_eq(cert_read_pem(truncated, sizeof(truncated) - 1, c,
 	    2), 0);
 	ck_assert_uint_eq(cert_read_pem("", 0, c, 2), 0);
-	ck_assert_uint_eq(cert_load_pem("/nonexistent/x.pem", c, 2), 0);
 }
 END_TEST
 
@@ -297,6 +298,59 @@ START_TEST(chain_renewal_due)
 }
 END_TEST
 
+/*
+ * The renewal target is read only when it is a regular file, and only up to
+ * CERTFILE_MAX: a FIFO is neither waited for nor read, a larger file means
+ * enroll.  alarm ends the process if a read blocks (no Check timeout runs
+ * with CK_FORK=no).
+ */
+START_TEST(chain_renewal_reads_bounded)
+{
+	struct pki	 k;
+	struct cert	*c = NULL;
+	X509		*leafs[1];
+	struct buf	 key, b = { 0 };
+	char		*path, *big, fifo[64];
+	unsigned char	*data;
+	size_t		 len;
+
+	pki_make(&k);
+	leafs[0] = k.leaf;
+	path = pem_file(leafs, 1);
+	key = spki_of(k.leaf_key);
+	ck_assert_int_eq(chain_not_due(path, key.data, key.len, 5, &c), 1);
+	cert_free(c);
+	c = NULL;
+
+	/* the same certificate, then spaces up to one byte over the bound */
+	ck_assert_int_eq(util_read_quiet(path, CERTFILE_MAX, &b), 0);
+	len = CERTFILE_MAX + 1;
+	ck_assert_ptr_nonnull(data = malloc(len));
+	memset(data, ' ', len);
+	memcpy(data, b.data, b.len);
+	big = ut_temp_file(data, len, 0644);
+	ck_assert_int_eq(chain_not_due(big, key.data, key.len, 5, &c), 0);
+	ck_assert_int_eq(util_read_quiet(big, CERTFILE_MAX + 1, &b), -1);
+
+	snprintf(fifo, sizeof(fifo), "%s.fifo", path);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	alarm(5);
+	ck_assert_int_eq(chain_not_due(fifo, key.data, key.len, 5, &c), 0);
+	alarm(0);
+	ck_assert_ptr_null(c);
+
+	unlink(fifo);
+	unlink(big);
+	unlink(path);
+	free(big);
+	free(data);
+	free(path);
+	buf_free(&b);
+	buf_free(&key);
+	pki_free(&k);
+}
+END_TEST
+
 Suite *
 cert_suite(void)
 {
@@ -307,6 +361,7 @@ cert_suite(void)
 	tcase_add_test(tc, cert_refuses_garbage);
 	tcase_add_test(tc, chain_follows_issuers);
 	tcase_add_test(tc, chain_renewal_due);
+	tcase_add_test(tc, chain_renewal_reads_bounded);
 	suite_add_tcase(s, tc);
 	return s;
 }
