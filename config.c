@@ -462,6 +462,29 @@ resolve_cmd(struct build *bd)
 	return 0;
 }
 
+/*
+ * cmpenroll is the RA: it never holds the requester's private key, so of
+ * openssl's -popo methods only 0 (RAVERIFIED, the CSR's signature checked
+ * here) and -1 (none) can work; 1 and 2 would fail inside openssl.  A
+ * p10cr and an rr send no -popo, so any value is left alone there.
+ */
+static int
+check_popo(const struct build *bd)
+{
+	const struct ini_entry	*e;
+
+	if (strcmp(bd->c->cmd, "p10cr") == 0 || strcmp(bd->c->cmd, "rr") == 0)
+		return 0;
+	e = ini_get(bd->cfg->ini, bd->cfg->section, "cmp_popo");
+	if (e == NULL || strcmp(e->value, "0") == 0 ||
+	    strcmp(e->value, "-1") == 0)
+		return 0;
+	msg_err("%s:%lu: cmp_popo must be 0 (RA verified) or -1 (none): "
+	    "cmpenroll holds no private key to prove possession with",
+	    bd->cfg->path, e->line);
+	return EX_CONFIG;
+}
+
 static int
 resolve_mapping(struct build *bd)
 {
@@ -498,7 +521,7 @@ config_resolve(const struct config *cfg, const struct options *opt,
 	int		rc;
 
 	memset(c, 0, sizeof(*c));
-	if ((rc = resolve_cmd(&bd)) != 0)
+	if ((rc = resolve_cmd(&bd)) != 0 || (rc = check_popo(&bd)) != 0)
 		return rc;
 	return resolve_mapping(&bd);
 }

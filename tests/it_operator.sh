@@ -218,6 +218,17 @@ test_check() {
 	assert_rc 78 "--check non-numeric value"
 	assert_stderr_match 'msg_timeout' "names the key"
 
+	# an RA has no private key: only -popo 0 or -1 can work
+	{ cat "$TD/good.ini"; echo "cmp_popo = False"; } | write_config "$TD/popo.ini"
+	run --check -c "$TD/popo.ini"
+	assert_rc 78 "--check cmp_popo = False"
+	assert_one_error
+	assert_stderr_match 'popo\.ini:[0-9]+: cmp_popo must be 0 .* or -1' \
+		"names the key, its line and the values that work"
+	run -c "$TD/popo.ini" "$PKI/ee.csr"
+	assert_rc 78 "a run with cmp_popo = False"
+	assert_srv_requests 0
+
 	{ cat "$TD/good.ini"; echo "cmp_trustd = $PKI/root.pem"
 	  echo "cmp_untrusted = $TD/no-such-ca.pem"; } | write_config "$TD/two.ini"
 	run --check -c "$TD/two.ini"

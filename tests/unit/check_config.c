@@ -563,14 +563,43 @@ START_TEST(config_mapping_csr)
 	assert_no_arg(&c, "-sans");
 	command_free(&c);
 
-	build_ok("[CAhandler]\ncmp_mapping = csr\ncmp_popo = 1\n", NULL, req,
+	build_ok("[CAhandler]\ncmp_mapping = csr\ncmp_popo = -1\n", NULL, req,
 	    &c);
 	assert_pair(&c, "-csr", "/wd/csr.der");
-	assert_pair(&c, "-popo", "1");
+	assert_pair(&c, "-popo", "-1");
 	ck_assert_int_eq(arg_count(&c, "-popo"), 1);
 	command_free(&c);
 	X509_REQ_free(req);
 	EVP_PKEY_free(key);
+}
+END_TEST
+
+/*
+ * Only the methods an RA without the private key can use: 0 and -1.  True
+ * and False are no methods; a p10cr sends no -popo and so takes any value.
+ */
+START_TEST(config_popo_ra_only)
+{
+	static const char *const refused[] = {
+		"1", "2", "3", "-2", "True", "False", "", "00", "+0"
+	};
+	struct command	c;
+	char		text[128];
+	size_t		i;
+
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(text, sizeof(text), "[CAhandler]\ncmp_popo = %s\n",
+		    refused[i]);
+		ck_assert_msg(build(text, NULL, NULL, &c) == EX_CONFIG,
+		    "cmp_popo = '%s' not refused", refused[i]);
+	}
+	build_ok("[CAhandler]\ncmp_popo = 0\n", NULL, NULL, &c);
+	assert_pair(&c, "-popo", "0");
+	command_free(&c);
+	build_ok("[CAhandler]\ncmp_cmd = p10cr\ncmp_popo = 1\n", NULL, NULL,
+	    &c);
+	assert_no_arg(&c, "-popo");
+	command_free(&c);
 }
 END_TEST
 
@@ -962,6 +991,7 @@ config_suite(void)
 	tc = tcase_create("requests");
 	tcase_add_test(tc, config_mapping_csr);
 	tcase_add_test(tc, config_p10cr);
+	tcase_add_test(tc, config_popo_ra_only);
 	tcase_add_test(tc, config_mapping_fields);
 	tcase_add_test(tc, config_mapping_fields_refuses);
 	tcase_add_test(tc, config_revoke);
