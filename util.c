@@ -284,9 +284,10 @@ write_all(int fd, const void *data, size_t len)
 
 /*
  * Whether a staged file can be renamed over path: its folder exists, and
- * path is absent, a regular file, or a symlink (replaced, not followed).
- * Anything else is refused: the rename would replace a device node, a FIFO
- * or a socket.  Reports and returns an exit status.
+ * path is absent, a regular file, or a symlink to one or to nothing (the
+ * link is replaced, not followed).  Anything else is refused: the rename
+ * would replace a device node, a FIFO, a socket, or a link to one such as
+ * /dev/stdout.  Reports and returns an exit status.
  */
 int
 util_check_target(const char *path)
@@ -296,7 +297,9 @@ util_check_target(const char *path)
 	struct stat	 st;
 
 	if (lstat(path, &st) == 0) {
-		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		if ((S_ISLNK(st.st_mode) && stat(path, &st) == 0 &&
+		    !S_ISREG(st.st_mode)) ||
+		    (!S_ISLNK(st.st_mode) && !S_ISREG(st.st_mode))) {
 			msg_err("cannot write %s: not a regular file", path);
 			return EX_CANTCREAT;
 		}

@@ -319,8 +319,14 @@ test_output_target_not_regular() {
 	run -c "$TD/c.ini" --chain-out "$od" "$PKI/ee.csr"
 	assert_rc 73 "--chain-out names a folder"
 	assert_one_error
+	# a link to a FIFO, as /dev/stdout is a link to a descriptor
+	ln -s "$od/fifo" "$od/link"
+	run -c "$TD/c.ini" -o "$od/link" "$PKI/ee.csr"
+	assert_rc 73 "-o names a link to a FIFO"
+	if [ -L "$od/link" ]; then ok "the link is still a link"; else
+		fail "the link was replaced" "$(ls -la "$od")"; fi
 	assert_srv_requests 0
-	assert_eq "$(ls -A "$od" | tr '\n' ' ')" "fifo " "no temporary left behind"
+	assert_eq "$(ls -A "$od" | tr '\n' ' ')" "fifo link " "no temporary left behind"
 }
 
 # The static build (no program interpreter) maps no file but its own while
