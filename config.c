@@ -317,7 +317,8 @@ config_recipient_to_slash(const char *v)
 static int
 valid_flag_name(const char *s)
 {
-	if (*s == '\0')
+	/* "cmp_-keypass" would reach openssl as --keypass, past every rule. */
+	if (!isalnum((unsigned char)*s))
 		return 0;
 	for (; *s != '\0'; s++)
 		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
@@ -543,6 +544,14 @@ emit_request(struct build *bd, const struct files *f,
 			    "set cmp_mapping = csr", why);
 			return EX_DATAERR;
 		}
+		if (req != NULL && (subject == NULL || *subject == '\0') &&
+		    sans == NULL) {
+			/* openssl would fill in the RA certificate's subject. */
+			msg_err("the CSR names no subject and no alternative "
+			    "name");
+			free(subject);
+			return EX_DATAERR;
+		}
 		push_flag(bd->c, "newkey", f->newkey);
 		if (subject != NULL && *subject != '\0')
 			push_flag(bd->c, "subject", subject);
@@ -551,6 +560,12 @@ emit_request(struct build *bd, const struct files *f,
 		free(subject);
 		free(sans);
 	}
+	/*
+	 * Without it openssl adds the SANs of the RA's own certificate (-cert)
+	 * to a request that has none: only the CSR says what is asked for.
+	 */
+	if (strcmp(bd->c->cmd, "p10cr") != 0)
+		push_flag(bd->c, "san_nodefault", NULL);
 	/* A p10cr carries its own proof of possession: the CSR signature. */
 	if (strcmp(bd->c->cmd, "p10cr") != 0) {
 		popo = config_value(bd->cfg, "cmp_popo");
@@ -592,6 +607,15 @@ emit_defaults(struct build *bd, int debug)
  * Build the whole command.  Reports and returns an exit status.  req may
  * be NULL (revocation, or a config check without a CSR).
  */
+/* A key that hands openssl a file: present, not empty, not False. */
+static int
+names_file(const struct config *cfg, const char *key)
+{
+	const char *v = config_value(cfg, key);
+
+	return v != NULL && *v != '\0' && strcasecmp(v, "False") != 0;
+}
+
 int
 config_command(const struct config *cfg, const struct options *opt,
     const struct files *f, const struct csr_view *req, struct command *c)
@@ -606,8 +630,8 @@ config_command(const struct config *cfg, const struct options *opt,
 	if ((rc = config_resolve(cfg, opt, c)) != 0)
 		return rc;
 	bd.kur_signed = strcmp(c->cmd, "kur") == 0 &&
-	    (opt->oldcert != NULL || config_value(cfg, "cmp_cert") != NULL) &&
-	    (opt->key != NULL || config_value(cfg, "cmp_key") != NULL);
+	    (opt->oldcert != NULL || names_file(cfg, "cmp_cert")) &&
+	    (opt->key != NULL || names_file(cfg, "cmp_key"));
 	if (strcmp(c->cmd, "kur") == 0 && !bd.kur_signed) {
 		msg_err("kur needs the certificate to update and its key: "
 		    "--oldcert and --key, or cmp_cert and cmp_key");

@@ -239,11 +239,29 @@ parse_line(struct parser *ps, const char *s, const char *e,
 	return parse_option(ps, vs, ve, lineno, err);
 }
 
+/*
+ * The end of the line that starts at s, and in *next where the one after
+ * starts.  Python reads the file with universal newlines: "\n", "\r\n" and
+ * a lone "\r" all end a line (a lone "\r" must not hide a key in a value).
+ */
+static const char *
+line_end(const char *s, const char *end, const char **next)
+{
+	const char *p;
+
+	for (p = s; p < end && *p != '\n' && *p != '\r'; p++)
+		;
+	*next = p;
+	if (p < end)
+		*next += *p == '\r' && p + 1 < end && p[1] == '\n' ? 2 : 1;
+	return p;
+}
+
 struct ini *
 ini_parse(const char *buf, size_t len, struct ini_error *err)
 {
 	struct parser	 ps;
-	const char	*s, *end, *nl;
+	const char	*s, *end, *nl, *next, *nul;
 	unsigned long	 lineno = 0;
 
 	memset(&ps, 0, sizeof(ps));
@@ -252,24 +270,26 @@ ini_parse(const char *buf, size_t len, struct ini_error *err)
 		return ps.ini;
 	s = buf;
 	end = buf + len;
-	if (memchr(buf, '\0', len) != NULL) {
-		nl = memchr(buf, '\0', len);
-		for (s = buf; s < nl; s++)
-			lineno += *s == '\n';
-		fail(err, lineno + 1, "NUL byte in file");
+	if ((nul = memchr(buf, '\0', len)) != NULL) {
+		/* the line the NUL is on: one more than the line ends before */
+		for (lineno = 1; s < nul; s = next) {
+			if (line_end(s, nul, &next) == next)
+				break;
+			lineno++;
+		}
+		fail(err, lineno, "NUL byte in file");
 		goto bad;
 	}
 	while (s < end) {
 		lineno++;
-		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
-			nl = end;
+		nl = line_end(s, end, &next);
 		if ((size_t)(nl - s) > LINE_MAX_LEN) {
 			fail(err, lineno, "line longer than 8 KiB");
 			goto bad;
 		}
 		if (parse_line(&ps, s, nl, lineno, err) == -1)
 			goto bad;
-		s = nl < end ? nl + 1 : end;
+		s = next;
 	}
 	finish_values(ps.ini);
 	return ps.ini;

@@ -157,7 +157,7 @@ START_TEST(config_generic_flags_golden)
 	build_ok("[CAhandler]\ncmp_server = 127.0.0.1:8080\n"
 	    "cmp_path = pkix/\n", NULL, NULL, &c);
 	assert_line(&c, "openssl cmp -config '' -cmd ir -server 127.0.0.1:8080"
-	    " -path pkix/ -csr /wd/csr.der -popo 0 -msg_timeout 30"
+	    " -path pkix/ -csr /wd/csr.der -san_nodefault -popo 0 -msg_timeout 30"
 	    " -total_timeout 120 -certout /wd/cert.pem"
 	    " -extracertsout /wd/extracerts.pem -cacertsout /wd/cacerts.pem");
 	ck_assert_uint_eq(c.nenv, 0);
@@ -238,6 +238,11 @@ START_TEST(config_bad_flag_name)
 	    EX_CONFIG);
 	ck_assert_int_eq(build("[CAhandler]\ncmp_a b = 1\n", NULL, NULL, &c),
 	    EX_CONFIG);
+	/* openssl would read these as --keypass, --subject */
+	ck_assert_int_eq(build("[CAhandler]\ncmp_-keypass = pass:leak\n", NULL,
+	    NULL, &c), EX_CONFIG);
+	ck_assert_int_eq(build("[CAhandler]\ncmp_-subject = /CN=x\n", NULL,
+	    NULL, &c), EX_CONFIG);
 }
 END_TEST
 
@@ -303,7 +308,7 @@ START_TEST(config_secret_pass)
 	ck_assert_str_eq(c.env[0], "CMPENROLL_PASS_SECRET=S3cr;et");
 	assert_nowhere(&c, "S3cr");
 	assert_line(&c, "openssl cmp -config '' -cmd ir -ref 1234 -secret '****'"
-	    " -csr /wd/csr.der -popo 0 -msg_timeout 30 -total_timeout 120"
+	    " -csr /wd/csr.der -san_nodefault -popo 0 -msg_timeout 30 -total_timeout 120"
 	    " -certout /wd/cert.pem -extracertsout /wd/extracerts.pem"
 	    " -cacertsout /wd/cacerts.pem");
 	command_free(&c);
@@ -557,7 +562,8 @@ START_TEST(config_mapping_csr)
 	build_ok("[CAhandler]\n", NULL, req, &c);
 	i = pair_at(&c, "-csr", "/wd/csr.der");
 	ck_assert_int_ge(i, 0);
-	ck_assert_int_eq(pair_at(&c, "-popo", "0"), i + 2);
+	ck_assert_int_eq(arg_count(&c, "-san_nodefault"), 1);
+	ck_assert_int_eq(pair_at(&c, "-popo", "0"), i + 3);
 	assert_no_arg(&c, "-newkey");
 	assert_no_arg(&c, "-subject");
 	assert_no_arg(&c, "-sans");
@@ -615,6 +621,7 @@ START_TEST(config_p10cr)
 	assert_pair(&c, "-csr", "/wd/csr.der");
 	assert_no_arg(&c, "-popo");
 	assert_no_arg(&c, "-newkey");
+	assert_no_arg(&c, "-san_nodefault");
 	command_free(&c);
 
 	opts_init(&o);
@@ -677,6 +684,8 @@ START_TEST(config_mapping_fields_refuses)
 	EVP_PKEY	*key = ut_key();
 	X509_REQ	*req;
 
+	X509_NAME	*empty;
+
 	req = ut_req_simple(key, "DNS:test.example, email:a@test.example");
 	ck_assert_int_eq(build("[CAhandler]\ncmp_mapping = fields\n", NULL,
 	    req, &c), EX_DATAERR);
@@ -684,6 +693,20 @@ START_TEST(config_mapping_fields_refuses)
 	build_ok("[CAhandler]\ncmp_mapping = csr\n", NULL, req, &c);
 	command_free(&c);
 	X509_REQ_free(req);
+
+	/* No subject, no SAN: openssl would take the RA certificate's subject. */
+	ck_assert_ptr_nonnull(empty = X509_NAME_new());
+	req = ut_req(key, empty, NULL, NULL);
+	ck_assert_int_eq(build("[CAhandler]\ncmp_mapping = fields\n", NULL,
+	    req, &c), EX_DATAERR);
+	X509_REQ_free(req);
+	req = ut_req(key, empty, "critical,DNS:only-a-san.example", NULL);
+	build_ok("[CAhandler]\ncmp_mapping = fields\n", NULL, req, &c);
+	assert_no_arg(&c, "-subject");
+	assert_pair(&c, "-sans", "only-a-san.example");
+	command_free(&c);
+	X509_REQ_free(req);
+	X509_NAME_free(empty);
 	EVP_PKEY_free(key);
 }
 END_TEST
@@ -776,6 +799,12 @@ START_TEST(config_kur)
 	ck_assert_uint_eq(c.argc, 0);
 	ck_assert_int_eq(build("[CAhandler]\ncmp_cmd = kur\n", NULL, NULL,
 	    &c), EX_CONFIG);
+	/* A key set to False or to nothing names no file: refused too. */
+	ck_assert_int_eq(build("[CAhandler]\ncmp_cmd = kur\ncmp_cert = False\n"
+	    "cmp_key = False\ncmp_ref = 1\ncmp_secret = pass:x\n", NULL, NULL,
+	    &c), EX_CONFIG);
+	ck_assert_int_eq(build("[CAhandler]\ncmp_cmd = kur\ncmp_cert =\n"
+	    "cmp_key = /k\n", NULL, NULL, &c), EX_CONFIG);
 }
 END_TEST
 
@@ -832,7 +861,7 @@ START_TEST(config_acme2certifier)
 	    " -ignore_keyusage -server 127.0.0.1:8086 -path pkix/"
 	    " -trusted acme_srv/ca_certs/root.pem -msg_timeout 5"
 	    " -total_timeout 10 -ref 1234 -secret '****'"
-	    " -recipient /C=DE/CN=tst_sub_ca -csr /wd/csr.der -popo 0"
+	    " -recipient /C=DE/CN=tst_sub_ca -csr /wd/csr.der -san_nodefault -popo 0"
 	    " -certout /wd/cert.pem -extracertsout /wd/extracerts.pem"
 	    " -cacertsout /wd/cacerts.pem");
 	ck_assert_uint_eq(c.nenv, 1);

@@ -325,6 +325,25 @@ START_TEST(ini_nul_byte)
 
 	parse_fails_len(text, sizeof(text) - 1, 3);
 	parse_fails_len("\0[s]\n", 5, 1);
+	parse_fails_len("[s]\r\nk = v\r\0", 13, 3);
+	parse_fails_len("[s]\rk = v\r\nj\0", 15, 3);
+}
+END_TEST
+
+/*
+ * Python reads the file with universal newlines: a lone CR ends a line, so
+ * a key after it is a key, not part of the value before (which would put a
+ * secret into an argument).
+ */
+START_TEST(ini_lone_cr)
+{
+	struct ini *ini = parse("[s]\rk = v\rsecret = pass:s3cr3t\r\n"
+	    "n = x\r  more\r");
+
+	ck_assert_str_eq(get(ini, "s", "k"), "v");
+	ck_assert_str_eq(get(ini, "s", "secret"), "pass:s3cr3t");
+	ck_assert_str_eq(get(ini, "s", "n"), "x\nmore");
+	ini_free(ini);
 }
 END_TEST
 
@@ -439,6 +458,7 @@ ini_suite(void)
 	tcase_add_test(tc, ini_empty_lines_in_value);
 	tcase_add_test(tc, ini_section_header_forms);
 	tcase_add_test(tc, ini_crlf);
+	tcase_add_test(tc, ini_lone_cr);
 	tcase_add_test(tc, ini_acme2certifier_file);
 	suite_add_tcase(s, tc);
 
