@@ -587,7 +587,7 @@ revoke_cert(struct state *st, const struct cli *cli)
 	return 0;
 }
 
-static void
+static int
 emit_json(struct state *st, int rc)
 {
 	struct outcome	 o;
@@ -605,8 +605,11 @@ emit_json(struct state *st, int rc)
 		o.diag = &st->diag;
 	}
 	output_json(&o, &b);
-	output_stdout(&b);
+	/* The JSON is the result: when it cannot be written, the run failed. */
+	if (output_stdout(&b) != 0 && rc == 0)
+		rc = EX_CANTCREAT;
 	buf_free(&b);
+	return rc;
 }
 
 int
@@ -643,7 +646,7 @@ main(int argc, char **argv)
 		rc = enroll(&st, &cli);
 out:
 	if (cli.json && !cli.dry_run && !cli.check)
-		emit_json(&st, rc);
+		rc = emit_json(&st, rc);
 	state_free(&st);
 	runner_workdir_remove();
 	return rc;

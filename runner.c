@@ -1,8 +1,8 @@
 /*
  * runner.c: run openssl cmp in its own process group with posix_spawn,
  * collect its output, end it (and whatever it started) on our timeout or
- * on SIGINT, SIGTERM or SIGHUP, and remove the private work folder on
- * every exit path.
+ * on SIGINT, SIGTERM, SIGHUP or SIGQUIT, and remove the private work
+ * folder on every exit path.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -29,7 +29,7 @@ static volatile sig_atomic_t caught;
 static char *workdir;
 static struct timespec deadline;	/* CLOCK_MONOTONIC; 0: none */
 
-static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
 static void
 on_signal(int sig)
@@ -46,14 +46,20 @@ on_child(int sig)
 void
 runner_signals_install(void)
 {
-	struct sigaction	sa;
+	struct sigaction	sa, old;
 	size_t			i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
+	/*
+	 * A signal ignored when we start stays ignored, for openssl too (exec
+	 * keeps it so): nohup's SIGHUP, a background job's SIGINT and SIGQUIT.
+	 */
 	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
-		sigaction(stop_signals[i], &sa, NULL);
+		if (sigaction(stop_signals[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			sigaction(stop_signals[i], &sa, NULL);
 	/* A handler, not SIG_DFL: only a caught SIGCHLD interrupts ppoll. */
 	sa.sa_handler = on_child;
 	sigaction(SIGCHLD, &sa, NULL);
@@ -156,11 +162,11 @@ struct fd_map {
 
 static int
 spawn_child(const struct command *c, const struct fd_map *map, size_t nmap,
-    const sigset_t *mask, pid_t *pid)
+    pid_t *pid)
 {
 	posix_spawn_file_actions_t	 fa;
 	posix_spawnattr_t		 attr;
-	sigset_t			 dflt;
+	sigset_t			 dflt, mask;
 	char				**argv, **envp;
 	size_t				 i;
 	int				 rc;
@@ -175,12 +181,15 @@ spawn_child(const struct command *c, const struct fd_map *map, size_t nmap,
 	for (i = 0; i < nmap; i++)
 		posix_spawn_file_actions_adddup2(&fa, map[i].from, map[i].to);
 	posix_spawnattr_init(&attr);
+	/*
+	 * exec resets the signals we catch; SIGPIPE, which we ignore, goes
+	 * back to its default, and openssl starts with nothing blocked.
+	 */
 	sigemptyset(&dflt);
-	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
-		sigaddset(&dflt, stop_signals[i]);
 	sigaddset(&dflt, SIGPIPE);
 	posix_spawnattr_setsigdefault(&attr, &dflt);
-	posix_spawnattr_setsigmask(&attr, mask);
+	sigemptyset(&mask);
+	posix_spawnattr_setsigmask(&attr, &mask);
 	/* Its own process group, so that one kill ends all it started. */
 	posix_spawnattr_setpgroup(&attr, 0);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
@@ -242,7 +251,7 @@ keep_output(struct run_result *r, const char *data, size_t len)
  */
 static void
 reap_child(pid_t pid, int *status, struct run_result *r,
-    const sigset_t *orig)
+    const sigset_t *mask)
 {
 	struct timespec	 ts;
 	int		 ms;
@@ -258,7 +267,7 @@ reap_child(pid_t pid, int *status, struct run_result *r,
 		}
 		ts.tv_sec = ms / 1000;
 		ts.tv_nsec = (long)(ms % 1000) * 1000000;
-		ppoll(NULL, 0, ms > 0 ? &ts : NULL, orig);
+		ppoll(NULL, 0, ms > 0 ? &ts : NULL, mask);
 	}
 }
 
@@ -353,6 +362,14 @@ child_init(struct runner_child *ch)
 		sigaddset(&block, stop_signals[i]);
 	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, &ch->orig);
+	/*
+	 * ppoll waits with our signals open even if they were blocked when
+	 * we started: a blocked SIGCHLD would make the wait endless.
+	 */
+	ch->wait = ch->orig;
+	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigdelset(&ch->wait, stop_signals[i]);
+	sigdelset(&ch->wait, SIGCHLD);
 	ch->started = 1;
 }
 
@@ -380,7 +397,7 @@ runner_start(const struct command *c, int feed, size_t ncap,
 		return 0;
 	if ((rc = open_pipes(pipes, npipes, feed)) == 0)
 		rc = spawn_child(c, map, child_map(pipes, ncap, feed, map),
-		    &ch->orig, &ch->pid);
+		    &ch->pid);
 	if (rc == 0) {
 		/* Our ends move into ch; every other end is closed below. */
 		ch->nrd = 1 + ncap;
@@ -488,7 +505,7 @@ poll_once(struct runner_child *ch, const void *feed, size_t feed_len, size_t *fe
 		ts.tv_sec = ms / 1000;
 		ts.tv_nsec = (long)(ms % 1000) * 1000000;
 	}
-	if (ppoll(pfd, n, ms > 0 ? &ts : NULL, &ch->orig) <= 0)
+	if (ppoll(pfd, n, ms > 0 ? &ts : NULL, &ch->wait) <= 0)
 		return;
 	for (i = 0; i < n; i++) {
 		if (pfd[i].revents == 0)
@@ -539,7 +556,7 @@ runner_finish(struct runner_child *ch, const void *feed, size_t feed_len,
 	if (reading(ch))
 		stop_child(ch->pid, &status);
 	else
-		reap_child(ch->pid, &status, r, &ch->orig);
+		reap_child(ch->pid, &status, r, &ch->wait);
 	ch->pid = -1;
 	if (WIFEXITED(status)) {
 		r->exited = 1;

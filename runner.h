@@ -46,7 +46,8 @@ struct runner_child {
 	size_t		nrd;
 	int		feed_fd;
 	int		started;
-	sigset_t	orig;
+	sigset_t	orig;		/* the mask to restore at the end */
+	sigset_t	wait;		/* orig, our signals let through */
 };
 
 struct cmp_diag {

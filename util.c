@@ -294,8 +294,13 @@ util_check_target(const char *path)
 {
 	char		 dir[PATH_MAX];
 	const char	*folder;
+	size_t		 len = strlen(path);
 	struct stat	 st;
 
+	if (len == 0 || path[len - 1] == '/') {
+		msg_err("cannot write '%s': not a file name", path);
+		return EX_CANTCREAT;
+	}
 	if (lstat(path, &st) == 0) {
 		if ((S_ISLNK(st.st_mode) && stat(path, &st) == 0 &&
 		    !S_ISREG(st.st_mode)) ||
@@ -321,6 +326,11 @@ util_check_target(const char *path)
 		msg_err("cannot write %s: %s is not a folder", path, folder);
 		return EX_CANTCREAT;
 	}
+	if (faccessat(AT_FDCWD, folder, W_OK | X_OK, AT_EACCESS) == -1) {
+		msg_err("cannot write %s: %s: %s", path, folder,
+		    strerror(errno));
+		return EX_CANTCREAT;
+	}
 	return 0;
 }
 
@@ -338,7 +348,7 @@ util_stage(const char *path, const void *data, size_t len,
 	char		 dir[PATH_MAX];
 	struct stat	 st;
 	mode_t		 mode = 0644;
-	int		 fd, saved, rc;
+	int		 fd, saved, rc, old;
 
 	sf->path = path;
 	sf->tmp[0] = '\0';
@@ -351,13 +361,20 @@ util_stage(const char *path, const void *data, size_t len,
 		msg_err("cannot write %s: path too long", path);
 		return EX_CANTCREAT;
 	}
-	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+	if ((old = stat(path, &st) == 0 && S_ISREG(st.st_mode)))
 		mode = st.st_mode & 07777;
 	if ((fd = mkstemp(sf->tmp)) == -1) {
 		sf->tmp[0] = '\0';
 		msg_err("cannot write %s: %s", path, strerror(errno));
 		return EX_CANTCREAT;
 	}
+	/*
+	 * The replacement keeps the old file's owner and group where we may
+	 * set them (root may; others only their own): a daemon may read the
+	 * file through its group.
+	 */
+	if (old && fchown(fd, st.st_uid, st.st_gid) == -1)
+		(void)fchown(fd, (uid_t)-1, st.st_gid);
 	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 ||
 	    fsync(fd) == -1 || close(fd) == -1) {
 		saved = errno;

@@ -297,6 +297,9 @@ test_json() {
 
 	run --json -c "$TD/c.ini" "$PKI/ee.csr"
 	assert_rc 0 "--json success"
+	# the JSON is the result: a closed stdout is a failed run
+	"$BIN" --json -c "$TD/c.ini" "$PKI/ee.csr" >&- 2>"$TD/closed.err"
+	assert_eq "$?" 73 "--json with stdout closed: exit 73"
 	json_checks "$OUT" \
 		'j["status"] == "issued" and j["exit_code"] == 0' 'status issued, exit_code 0' \
 		'"ee.example" in j["subject"] and "Test Intermediate CA" in j["issuer"]' 'subject and issuer' \

@@ -204,9 +204,11 @@ signal_during_polling() {
 	rec_config "$SRV_PORT" "$rec" | write_config "$TD/c.ini"
 
 	# setsid: a group kill by the tool cannot reach the suite. python resets
-	# SIGINT, which bash ignores in background commands, to its default.
+	# SIGINT and SIGQUIT, which bash ignores in background commands (and
+	# cmpenroll then leaves ignored), to their default.
 	TMPDIR=$tmp "$PY" -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
+signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 os.execvp(sys.argv[1], sys.argv[1:])' setsid "$BIN" -c "$TD/c.ini" -o "$outd/cert.pem" "$PKI/ee.csr" \
 		</dev/null >"$TD/out" 2>"$TD/err" &
 	pid=$!
@@ -254,6 +256,37 @@ os.execvp(sys.argv[1], sys.argv[1:])' setsid "$BIN" -c "$TD/c.ini" -o "$outd/cer
 test_sigterm_during_polling() { signal_during_polling TERM 143; }
 test_sigint_during_polling() { signal_during_polling INT 130; }
 test_sighup_during_polling() { signal_during_polling HUP 129; }
+test_sigquit_during_polling() { signal_during_polling QUIT 131; }
+
+# Started with SIGCHLD blocked and SIGHUP ignored (as under nohup), it still
+# waits for openssl to the end, and a SIGHUP does not stop it.  The stand-in
+# openssl closes its pipes before it exits, and sends SIGHUP to cmpenroll:
+# an end of output that comes before the exit must not leave the wait
+# without a way to see the exit.
+test_inherited_signal_state() {
+	local fake=$TD/late-openssl wrap=$TD/nohup-wrap
+	srv_start || return
+	printf '#!/bin/sh
+kill -HUP $PPID
+"%s" "$@"
+rc=$?
+exec 1>&- 2>&- 4>&- 5>&- 6>&-
+sleep 0.5
+exit $rc
+' \
+		"$OPENSSL" >"$fake"
+	printf '#!/bin/sh
+exec "%s" -c "import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+signal.signal(signal.SIGHUP, signal.SIG_IGN)
+os.execv(sys.argv[1], sys.argv[1:])" "%s" "$@"
+' \
+		"$PY" "$BIN" >"$wrap"
+	chmod 755 "$fake" "$wrap"
+	base_config "$SRV_PORT" | with_openssl "$fake" | write_config "$TD/c.ini"
+	BIN=$wrap RUN_LIMIT=15 run -c "$TD/c.ini" "$PKI/ee.csr"
+	assert_issued "$PKI/ee.pem"
+}
 
 test_timeout_option() {
 	local rec tmp outd t0 t1 ms p left=""
@@ -325,8 +358,36 @@ test_output_target_not_regular() {
 	assert_rc 73 "-o names a link to a FIFO"
 	if [ -L "$od/link" ]; then ok "the link is still a link"; else
 		fail "the link was replaced" "$(ls -la "$od")"; fi
+	# no file name at all: found before the first output is committed
+	printf 'old bundle\n' >"$od/k.pem"
+	run -c "$TD/c.ini" -o "$od/k.pem" --cert-out "$od/nofile/" "$PKI/ee.csr"
+	assert_rc 73 "--cert-out ends in a slash"
+	assert_one_error
+	run -c "$TD/c.ini" -o "$od/k.pem" --chain-out "" "$PKI/ee.csr"
+	assert_rc 73 "--chain-out is empty"
+	assert_eq "$(cat "$od/k.pem")" "old bundle" "-o file untouched"
+	rm -f "$od/k.pem"
 	assert_srv_requests 0
 	assert_eq "$(ls -A "$od" | tr '\n' ' ')" "fifo link " "no temporary left behind"
+}
+
+# A replaced file keeps its owner and group (as root; others may only set
+# their own group), so that a daemon reading it through its group still can.
+test_output_keeps_owner() {
+	local od
+	if [ "$(id -u)" != 0 ]; then
+		note "not root: skipped"
+		return
+	fi
+	srv_start || return
+	base_config "$SRV_PORT" | write_config "$TD/c.ini"
+	od=$(newdir)
+	printf 'old\n' >"$od/host.pem"
+	chown nobody:nogroup "$od/host.pem" && chmod 640 "$od/host.pem"
+	run -c "$TD/c.ini" -o "$od/host.pem" "$PKI/ee.csr"
+	assert_rc 0 "-o over a file of nobody:nogroup"
+	assert_eq "$(stat -c '%U:%G %a' "$od/host.pem")" "nobody:nogroup 640" \
+		"owner, group and mode kept"
 }
 
 # The static build (no program interpreter) maps no file but its own while
