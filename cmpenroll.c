@@ -617,7 +617,7 @@ main(int argc, char **argv)
 {
 	struct state	st;
 	struct cli	cli;
-	int		rc;
+	int		rc, sig;
 
 	memset(&st, 0, sizeof(st));
 	/*
@@ -645,6 +645,15 @@ main(int argc, char **argv)
 	else
 		rc = enroll(&st, &cli);
 out:
+	/*
+	 * A stop signal that cut a wait outside openssl's run short (a CSR
+	 * awaited on stdin).  One that came after the work was done changes
+	 * nothing: the outputs are written.
+	 */
+	if (rc != 0 && (sig = runner_caught_signal()) != 0 && rc != 128 + sig) {
+		msg_err("stopped by signal %d (%s)", sig, strsignal(sig));
+		rc = 128 + sig;
+	}
 	if (cli.json && !cli.dry_run && !cli.check)
 		rc = emit_json(&st, rc);
 	state_free(&st);

@@ -67,6 +67,13 @@ runner_signals_install(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* The stop signal caught so far, 0 if none. */
+int
+runner_caught_signal(void)
+{
+	return caught;
+}
+
 void
 runner_set_deadline(unsigned int seconds)
 {

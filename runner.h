@@ -60,6 +60,7 @@ struct cmp_diag {
 };
 
 void	 runner_signals_install(void);
+int	 runner_caught_signal(void);
 int	 runner_workdir_create(const char *, char **);
 void	 runner_workdir_remove(void);
 void	 runner_set_deadline(unsigned int);

@@ -188,10 +188,12 @@ read_bounded(int fd, size_t max, struct buf *b)
 	ssize_t		n;
 	int		rc = 0;
 
+	/*
+	 * No retry on EINTR: only a stop signal (runner.c) interrupts a read
+	 * here, and a CSR awaited on a terminal or a FIFO must not hold it off.
+	 */
 	for (;;) {
 		n = read(fd, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
 		if (n <= 0) {
 			rc = n == 0 ? 0 : -1;
 			break;
@@ -229,7 +231,10 @@ util_read_file(const char *path, size_t max, const char *what,
 		return EX_NOINPUT;
 	}
 	if (read_bounded(fd, max, b) == -1) {
-		if (errno == EFBIG) {
+		if (errno == EINTR) {
+			/* main reports the signal */
+			rc = EX_NOINPUT;
+		} else if (errno == EFBIG) {
 			msg_err("%s %s is larger than %zu KiB", what, name,
 			    max / 1024);
 			rc = too_large;

@@ -258,6 +258,34 @@ test_sigint_during_polling() { signal_during_polling INT 130; }
 test_sighup_during_polling() { signal_during_polling HUP 129; }
 test_sigquit_during_polling() { signal_during_polling QUIT 131; }
 
+# A CSR awaited on stdin (here a FIFO nobody writes) does not hold off a
+# stop signal: exit 143, one line.
+test_signal_while_reading_csr() {
+	local fifo=$TD/csr.fifo pid i rc
+	base_config 9 | write_config "$TD/c.ini"
+	mkfifo "$fifo" || { fail "setup: mkfifo"; return; }
+	# read-write, so that opening does not wait for a writer
+	"$BIN" -c "$TD/c.ini" - <>"$fifo" >"$TD/out" 2>"$TD/err" &
+	pid=$!
+	track_pid "$pid"
+	sleep 0.3
+	kill -TERM "$pid"
+	for i in $(seq 1 40); do
+		alive "$pid" || break
+		sleep 0.05
+	done
+	if alive "$pid"; then
+		fail "cmpenroll still reading 2 s after SIGTERM"
+		return
+	fi
+	wait "$pid"
+	rc=$?
+	assert_eq "$rc" 143 "exit status after SIGTERM is 143"
+	OUT=$TD/out ERR=$TD/err
+	assert_one_error
+	assert_stderr_match "stopped by signal 15" "the signal is named"
+}
+
 # Started with SIGCHLD blocked and SIGHUP ignored (as under nohup), it still
 # waits for openssl to the end, and a SIGHUP does not stop it.  The stand-in
 # openssl closes its pipes before it exits, and sends SIGHUP to cmpenroll:
