@@ -14,11 +14,17 @@
 #include "confcheck.h"
 #include "runner.h"
 
-/* Flags whose value names files (a comma-separated list for certs). */
+/* Flags whose value names files. */
 static const char *const file_flags[] = {
 	"trusted", "untrusted", "srvcert", "cert", "key", "extracerts",
 	"own_trusted", "out_trusted", "tls_cert", "tls_key", "tls_extra",
 	"tls_trusted", "oldcert", "config", "reqin", "rspin"
+};
+
+/* Of those, the ones openssl reads as a list split at commas and blanks. */
+static const char *const list_flags[] = {
+	"trusted", "untrusted", "extracerts", "own_trusted", "out_trusted",
+	"tls_extra", "tls_trusted", "reqin", "rspin"
 };
 
 /* Keys the tool reads itself that are not openssl flags. */
@@ -106,13 +112,14 @@ nearest_flag(const char *help, const char *flag, char *out, size_t sz)
 }
 
 static int
-check_files(const struct config *cfg, const struct ini_entry *e)
+check_files(const struct config *cfg, const struct ini_entry *e,
+    const char *separators)
 {
 	char	*list = util_xstrdup(e->value), *item, *save = NULL, *p;
 	int	 bad = 0;
 
-	for (item = strtok_r(list, ",", &save); item != NULL;
-	    item = strtok_r(NULL, ",", &save)) {
+	for (item = strtok_r(list, separators, &save); item != NULL;
+	    item = strtok_r(NULL, separators, &save)) {
 		while (isspace((unsigned char)*item))
 			item++;
 		for (p = item + strlen(item); p > item &&
@@ -219,8 +226,10 @@ check_key(const struct config *cfg, const char *help,
 		    e->key, e->value);
 		return 1;
 	}
+	if (in_list(flag, list_flags, NITEMS(list_flags)))
+		return check_files(cfg, e, ", \t");
 	if (in_list(flag, file_flags, NITEMS(file_flags)))
-		return check_files(cfg, e);
+		return check_files(cfg, e, "");
 	if (config_key_kind(e->key) == KEY_SECRET ||
 	    strcmp(e->key, "cmp_secret") == 0)
 		return check_source(cfg, e);

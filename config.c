@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 
 #include "config.h"
+#include "runner.h"
 
 #define PREFIX		"cmp_"
 #define PREFIX_LEN	4
@@ -254,6 +255,15 @@ push_secret(struct command *c, const char *flag, const char *source,
 	const char	*secret = source;
 	size_t		i;
 
+	if (strncmp(source, "fd:", 3) == 0 &&
+	    strtol(source + 3, NULL, 10) < RUNNER_CAPTURE_FD + RUNNER_CAPTURES) {
+		msg_err("%s: -%s %s cannot work: openssl's descriptors 0 to %d "
+		    "are standard input and output and cmpenroll's pipes; use "
+		    "%d or above", where, flag, source,
+		    RUNNER_CAPTURE_FD + RUNNER_CAPTURES - 1,
+		    RUNNER_CAPTURE_FD + RUNNER_CAPTURES);
+		return EX_CONFIG;
+	}
 	if (is_indirect_source(source)) {
 		push_flag(c, flag, source);
 		return 0;

@@ -488,14 +488,15 @@ csr_name_to_slash(const X509_NAME *name, const char **why)
 	for (i = 0; i < n; i++) {
 		ent = X509_NAME_get_entry(name, i);
 		val = X509_NAME_ENTRY_get_data(ent);
+		/*
+		 * openssl cmp -subject skips, with a warning only, a type it has
+		 * no name for (a bare OID): the request would lose it.
+		 */
 		nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(ent));
-		if (nid != NID_undef && OBJ_nid2sn(nid) != NULL &&
-		    strlen(OBJ_nid2sn(nid)) < sizeof(oid))
-			snprintf(oid, sizeof(oid), "%s", OBJ_nid2sn(nid));
-		else if ((j = OBJ_obj2txt(oid, sizeof(oid),
-		    X509_NAME_ENTRY_get_object(ent), 1)) <= 0 ||
-		    (size_t)j >= sizeof(oid))
+		if (nid == NID_undef || OBJ_nid2sn(nid) == NULL ||
+		    strlen(OBJ_nid2sn(nid)) >= sizeof(oid))
 			goto bad_oid;
+		snprintf(oid, sizeof(oid), "%s", OBJ_nid2sn(nid));
 		buf_append(&b, X509_NAME_ENTRY_set(ent) == prev_set ? "+" : "/",
 		    1);
 		prev_set = X509_NAME_ENTRY_set(ent);
@@ -503,8 +504,9 @@ csr_name_to_slash(const X509_NAME *name, const char **why)
 		s = ASN1_STRING_get0_data(val);
 		if (!is_text_type(ASN1_STRING_type(val)))
 			goto bad_char;
+		/* printable ASCII only: the value is shown in --dry-run too */
 		for (j = 0; j < ASN1_STRING_length(val); j++) {
-			if (s[j] >= 0x80 || s[j] == '\0')
+			if (s[j] >= 0x7f || s[j] < 0x20)
 				goto bad_char;
 			if (strchr("/+=\\", s[j]) != NULL)
 				buf_append(&b, "\\", 1);
@@ -519,10 +521,10 @@ csr_name_to_slash(const X509_NAME *name, const char **why)
 	buf_free(&b);
 	return res;
 bad_oid:
-	*why = "an attribute type in the subject that cannot be named";
+	*why = "an attribute type in the subject that openssl has no name for";
 	goto bad;
 bad_char:
-	*why = "a subject value that is not ASCII text";
+	*why = "a subject value that is not printable ASCII text";
 bad:
 	buf_free(&b);
 	return NULL;

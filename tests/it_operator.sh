@@ -213,6 +213,17 @@ test_check() {
 	assert_stderr_lines 1
 	assert_stderr_match 'no-such-ca\.pem' "names the missing file"
 
+	# openssl splits certificate lists at commas and blanks alike
+	{ cat "$TD/good.ini"; echo "cmp_untrusted = $PKI/root.pem $PKI/int.pem"; } |
+		write_config "$TD/list.ini"
+	run --check -c "$TD/list.ini"
+	assert_rc 0 "--check a blank-separated list"
+	{ cat "$TD/good.ini"; echo "cmp_untrusted = $PKI/root.pem	$TD/gone.pem"; } |
+		write_config "$TD/list2.ini"
+	run --check -c "$TD/list2.ini"
+	assert_rc 78 "--check a list with a missing file"
+	assert_stderr_match 'cannot read [^ ]*gone\.pem$' "names the missing file alone"
+
 	{ cat "$TD/good.ini"; echo "cmp_msg_timeout = soon"; } | write_config "$TD/num.ini"
 	run --check -c "$TD/num.ini"
 	assert_rc 78 "--check non-numeric value"

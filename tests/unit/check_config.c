@@ -331,7 +331,7 @@ END_TEST
 START_TEST(config_secret_sources_unchanged)
 {
 	static const char *const sources[] = {
-		"env:MY_SECRET", "file:/etc/cmpenroll/secret", "fd:3"
+		"env:MY_SECRET", "file:/etc/cmpenroll/secret", "fd:7"
 	};
 	struct command	c;
 	char		text[256];
@@ -348,6 +348,13 @@ START_TEST(config_secret_sources_unchanged)
 		ck_assert_int_eq(c.argv[i + 1].secret, 0);
 		ck_assert_uint_eq(c.nenv, 0);
 		command_free(&c);
+	}
+	/* openssl's 0 to 6 are stdin, stdout, stderr, the CSR and captures */
+	for (k = 0; k <= 6; k++) {
+		snprintf(text, sizeof(text), "[CAhandler]\ncmp_secret = fd:%zu\n",
+		    k);
+		ck_assert_msg(build(text, NULL, NULL, &c) == EX_CONFIG,
+		    "fd:%zu not refused", k);
 	}
 }
 END_TEST

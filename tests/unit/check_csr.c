@@ -441,10 +441,22 @@ START_TEST(dn_oid_type)
 	const char	*why;
 	char		*s;
 
+	/* openssl cmp -subject would drop a type it has no name for */
 	ut_name_add(name, "1.2.3.4.5", "x", 0);
+	ck_assert_ptr_null(slash(name, &why));
+	ck_assert_ptr_nonnull(why);
+	X509_NAME_free(name);
+	/* a type given as an OID that openssl knows gets its name */
+	name = X509_NAME_new();
+	ut_name_add(name, "2.5.4.3", "x", 0);
 	s = slash(name, &why);
-	ck_assert_str_eq(s, "/1.2.3.4.5=x");
+	ck_assert_str_eq(s, "/CN=x");
 	free(s);
+	X509_NAME_free(name);
+	/* control characters would reach the terminal through --dry-run */
+	name = X509_NAME_new();
+	ut_name_add(name, "CN", "ok.example\x1b[2K\rEVIL", 0);
+	ck_assert_ptr_null(slash(name, &why));
 	X509_NAME_free(name);
 }
 END_TEST
