@@ -256,9 +256,12 @@ run_openssl(const struct config *cfg, const char *a1, const char *a2,
 	return r->exited && r->exit_code == 0 && r->output.len > 0 ? 0 : -1;
 }
 
-/* What openssl cmp -help prints, or NULL (reported). */
+/*
+ * What openssl cmp -help prints, or NULL with *rc set: a stop signal is
+ * left to main to report, a timeout and a foreign binary are reported here.
+ */
 static char *
-fetch_help(const struct config *cfg)
+fetch_help(const struct config *cfg, int *rc)
 {
 	struct run_result	r;
 	char			*help = NULL;
@@ -268,9 +271,16 @@ fetch_help(const struct config *cfg)
 		help = util_xcalloc(1, r.output.len + 2);
 		help[0] = '\n';
 		memcpy(help + 1, r.output.data, r.output.len);
-	} else
+	} else if (r.interrupted) {
+		*rc = EX_UNAVAILABLE;
+	} else if (r.timed_out) {
+		msg_err("timed out (--timeout); openssl was stopped");
+		*rc = EX_TEMPFAIL;
+	} else {
 		msg_err("%s cmp -help lists no flags: is cmp_openssl_bin an "
 		    "OpenSSL 3 binary?", cfg->openssl_bin);
+		*rc = EX_CONFIG;
+	}
 	runner_result_free(&r);
 	return help;
 }
@@ -375,8 +385,8 @@ check_run(const struct config *cfg, const struct options *opt,
 	size_t			  i, n;
 	int			  problems = 0, rc = 0;
 
-	if ((help = fetch_help(cfg)) == NULL)
-		return EX_CONFIG;
+	if ((help = fetch_help(cfg, &rc)) == NULL)
+		return rc;
 	check_library_version(cfg);
 	n = ini_items(cfg->ini, cfg->section, &items);
 	for (i = 0; i < n; i++)

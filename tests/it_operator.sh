@@ -189,6 +189,18 @@ test_check_library_version() {
 		"-V names the OpenSSL built in, its build, and the glibc"
 }
 
+# --check runs openssl too: -t bounds it, and a timeout is no config error.
+test_check_timeout() {
+	local slow=$TD/slow-openssl
+	printf '#!/bin/sh\nexec sleep 10\n' >"$slow"
+	chmod 755 "$slow"
+	base_config 9 | with_openssl "$slow" | write_config "$TD/slow.ini"
+	run -t 1 --check -c "$TD/slow.ini"
+	assert_rc 75 "--check, openssl slower than -t 1"
+	assert_one_error
+	assert_stderr_match 'timed out' "says it timed out"
+}
+
 test_check() {
 	srv_start || return
 	base_config "$SRV_PORT" | write_config "$TD/good.ini"
