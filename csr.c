@@ -473,6 +473,24 @@ is_text_type(int type)
  * form -subject reads.  openssl cmp reads it as ASCII (MBSTRING_ASC), so a
  * value with bytes beyond ASCII cannot be carried and gives NULL.
  */
+/*
+ * Whether openssl cmp -subject takes this value: it builds the name under
+ * the string table's bounds (a CN of at most 64 characters, a C of two), and
+ * a value outside them would fail the run as a config error.
+ */
+static int
+subject_value_fits(int nid, const unsigned char *s, int len)
+{
+	X509_NAME	*scratch = X509_NAME_new();
+	int		 ok;
+
+	ok = scratch != NULL && X509_NAME_add_entry_by_NID(scratch, nid,
+	    MBSTRING_ASC, s, len, -1, 0) == 1;
+	X509_NAME_free(scratch);
+	ERR_clear_error();
+	return ok;
+}
+
 char *
 csr_name_to_slash(const X509_NAME *name, const char **why)
 {
@@ -514,6 +532,12 @@ csr_name_to_slash(const X509_NAME *name, const char **why)
 		}
 		if (ASN1_STRING_length(val) == 0) {
 			*why = "an empty value in the subject";
+			goto bad;
+		}
+		if (!subject_value_fits(nid, s, ASN1_STRING_length(val))) {
+			*why = "a subject value out of the bounds openssl "
+			    "-subject keeps (a CN over 64 characters, a C that "
+			    "is not two letters)";
 			goto bad;
 		}
 	}

@@ -435,11 +435,11 @@ START_TEST(dn_multi_valued)
 }
 END_TEST
 
-START_TEST(dn_oid_type)
+START_TEST(dn_what_subject_cannot_carry)
 {
 	X509_NAME	*name = X509_NAME_new();
 	const char	*why;
-	char		*s;
+	char		*s, cn[66];
 
 	/* openssl cmp -subject would drop a type it has no name for */
 	ut_name_add(name, "1.2.3.4.5", "x", 0);
@@ -451,6 +451,27 @@ START_TEST(dn_oid_type)
 	ut_name_add(name, "2.5.4.3", "x", 0);
 	s = slash(name, &why);
 	ck_assert_str_eq(s, "/CN=x");
+	free(s);
+	X509_NAME_free(name);
+	/* values openssl -subject refuses: a 65-character CN, a C of three */
+	memset(cn, 'a', 65);
+	cn[65] = '\0';
+	name = X509_NAME_new();
+	ck_assert_int_eq(X509_NAME_add_entry_by_txt(name, "CN",
+	    V_ASN1_UTF8STRING, (const unsigned char *)cn, -1, -1, 0), 1);
+	ck_assert_ptr_null(slash(name, &why));
+	X509_NAME_free(name);
+	name = X509_NAME_new();
+	ck_assert_int_eq(X509_NAME_add_entry_by_txt(name, "C",
+	    V_ASN1_PRINTABLESTRING, (const unsigned char *)"DEU", -1, -1, 0), 1);
+	ck_assert_ptr_null(slash(name, &why));
+	X509_NAME_free(name);
+	/* 64 characters is the bound, and fits */
+	cn[64] = '\0';
+	name = X509_NAME_new();
+	ut_name_add(name, "CN", cn, 0);
+	s = slash(name, &why);
+	ck_assert_ptr_nonnull(s);
 	free(s);
 	X509_NAME_free(name);
 	/* control characters would reach the terminal through --dry-run */
@@ -678,7 +699,7 @@ csr_suite(void)
 	tcase_add_test(tc, dn_plain);
 	tcase_add_test(tc, dn_escapes);
 	tcase_add_test(tc, dn_multi_valued);
-	tcase_add_test(tc, dn_oid_type);
+	tcase_add_test(tc, dn_what_subject_cannot_carry);
 	tcase_add_test(tc, dn_non_ascii);
 	tcase_add_test(tc, dn_empty_value);
 	suite_add_tcase(s, tc);
