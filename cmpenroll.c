@@ -302,11 +302,9 @@ write_public_key(const struct state *st, const char *path)
 static int
 interpret_run(struct state *st)
 {
-	if (st->run.interrupted) {
-		msg_err("stopped by signal %d (%s)", st->run.interrupted,
-		    strsignal(st->run.interrupted));
+	/* main reports the signal */
+	if (st->run.interrupted)
 		return 128 + st->run.interrupted;
-	}
 	if (st->run.timed_out) {
 		msg_err("timed out (--timeout); openssl cmp was stopped");
 		return EX_TEMPFAIL;
@@ -457,12 +455,12 @@ write_outputs(struct state *st, const struct cli *cli)
 		{ cli->cert_out, 1, 0 },
 		{ cli->chain_out, 0, 1 },
 	};
-	struct staged	 staged[3];
+	struct staged	 staged[sizeof(outs) / sizeof(outs[0])];
 	struct buf	 b = { 0 };
 	size_t		 i, n = 0;
 	int		 rc = 0;
 
-	for (i = 0; i < 3 && rc == 0; i++) {
+	for (i = 0; i < sizeof(outs) / sizeof(outs[0]) && rc == 0; i++) {
 		if (outs[i].path == NULL)
 			continue;
 		b.len = 0;
@@ -646,11 +644,11 @@ main(int argc, char **argv)
 		rc = enroll(&st, &cli);
 out:
 	/*
-	 * A stop signal that cut a wait outside openssl's run short (a CSR
-	 * awaited on stdin).  One that came after the work was done changes
-	 * nothing: the outputs are written.
+	 * A stop signal that cut the run short, wherever it waited (openssl,
+	 * a CSR on stdin): reported here, once.  One that came after the work
+	 * was done changes nothing: the outputs are written.
 	 */
-	if (rc != 0 && (sig = runner_caught_signal()) != 0 && rc != 128 + sig) {
+	if (rc != 0 && (sig = runner_caught_signal()) != 0) {
 		msg_err("stopped by signal %d (%s)", sig, strsignal(sig));
 		rc = 128 + sig;
 	}

@@ -252,6 +252,17 @@ keep_output(struct run_result *r, const char *data, size_t len)
 	}
 }
 
+/* ppoll's timeout for deadline_ms()'s answer: NULL waits without end. */
+static const struct timespec *
+poll_timeout(int ms, struct timespec *ts)
+{
+	if (ms < 0)
+		return NULL;
+	ts->tv_sec = ms / 1000;
+	ts->tv_nsec = (long)(ms % 1000) * 1000000;
+	return ts;
+}
+
 /*
  * Wait for the child after EOF, still honouring signals and the deadline.
  * SIGCHLD is blocked outside ppoll, so its arrival ends the wait at once.
@@ -272,12 +283,9 @@ reap_child(pid_t pid, int *status, struct run_result *r,
 			stop_child(pid, status);
 			return;
 		}
-		ts.tv_sec = ms / 1000;
-		ts.tv_nsec = (long)(ms % 1000) * 1000000;
-		ppoll(NULL, 0, ms > 0 ? &ts : NULL, mask);
+		ppoll(NULL, 0, poll_timeout(ms, &ts), mask);
 	}
 }
-
 
 static void
 close_fd(int *fd)
@@ -508,11 +516,7 @@ poll_once(struct runner_child *ch, const void *feed, size_t feed_len, size_t *fe
 	/* Past the deadline now: the caller's next check ends the child. */
 	if ((ms = deadline_ms()) == 0)
 		return;
-	if (ms > 0) {
-		ts.tv_sec = ms / 1000;
-		ts.tv_nsec = (long)(ms % 1000) * 1000000;
-	}
-	if (ppoll(pfd, n, ms > 0 ? &ts : NULL, &ch->wait) <= 0)
+	if (ppoll(pfd, n, poll_timeout(ms, &ts), &ch->wait) <= 0)
 		return;
 	for (i = 0; i < n; i++) {
 		if (pfd[i].revents == 0)

@@ -306,15 +306,15 @@ util_check_target(const char *path)
 		msg_err("cannot write '%s': not a file name", path);
 		return EX_CANTCREAT;
 	}
-	if (lstat(path, &st) == 0) {
-		if ((S_ISLNK(st.st_mode) && stat(path, &st) == 0 &&
-		    !S_ISREG(st.st_mode)) ||
-		    (!S_ISLNK(st.st_mode) && !S_ISREG(st.st_mode))) {
-			msg_err("cannot write %s: not a regular file", path);
+	if (lstat(path, &st) == -1) {
+		if (errno != ENOENT) {
+			msg_err("cannot write %s: %s", path, strerror(errno));
 			return EX_CANTCREAT;
 		}
-	} else if (errno != ENOENT) {
-		msg_err("cannot write %s: %s", path, strerror(errno));
+	} else if (S_ISLNK(st.st_mode) && stat(path, &st) == -1) {
+		/* a link to nothing: replaced like any link */
+	} else if (!S_ISREG(st.st_mode)) {
+		msg_err("cannot write %s: not a regular file", path);
 		return EX_CANTCREAT;
 	}
 	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir)) {

@@ -251,6 +251,8 @@ os.execvp(sys.argv[1], sys.argv[1:])' setsid "$BIN" -c "$TD/c.ini" -o "$outd/cer
 	if [ -s "$TD/err" ] && grep -vq '^cmpenroll: ' "$TD/err"; then
 		fail "stderr line without prefix" "$(cat "$TD/err")"
 	else ok "stderr lines (if any) start with 'cmpenroll: '"; fi
+	assert_eq "$(grep -c '^cmpenroll: stopped by signal ' "$TD/err")" 1 \
+		"the signal reported once"
 }
 
 test_sigterm_during_polling() { signal_during_polling TERM 143; }
