@@ -1,7 +1,7 @@
 /*
- * cert.c: certificates parsed with a template of our own that keeps the
- * subjectPublicKeyInfo as raw DER (ASN1_ANY), so that no key decoder runs.
- * The fields follow RFC 5280, 4.1.
+ * cert.c: certificates as libcrypto parses them (d2i_X509), read from PEM
+ * text with a bound on how many, and the few fields cmpenroll shows or
+ * follows.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -9,7 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/asn1t.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -18,49 +17,8 @@
 
 #include "cert.h"
 
-typedef struct {
-	ASN1_INTEGER			*version;
-	ASN1_INTEGER			*serial;
-	X509_ALGOR			*signature;
-	X509_NAME			*issuer;
-	X509_VAL			*validity;
-	X509_NAME			*subject;
-	ASN1_TYPE			*spki;
-	ASN1_BIT_STRING			*issuer_uid;
-	ASN1_BIT_STRING			*subject_uid;
-	STACK_OF(X509_EXTENSION)	*extensions;
-} CERT_TBS;
-
-typedef struct {
-	CERT_TBS		*tbs;
-	X509_ALGOR		*algorithm;
-	ASN1_BIT_STRING		*signature;
-} CERT_VIEW;
-
-ASN1_SEQUENCE(CERT_TBS) = {
-	ASN1_EXP_OPT(CERT_TBS, version, ASN1_INTEGER, 0),
-	ASN1_SIMPLE(CERT_TBS, serial, ASN1_INTEGER),
-	ASN1_SIMPLE(CERT_TBS, signature, X509_ALGOR),
-	ASN1_SIMPLE(CERT_TBS, issuer, X509_NAME),
-	ASN1_SIMPLE(CERT_TBS, validity, X509_VAL),
-	ASN1_SIMPLE(CERT_TBS, subject, X509_NAME),
-	ASN1_SIMPLE(CERT_TBS, spki, ASN1_ANY),
-	ASN1_IMP_OPT(CERT_TBS, issuer_uid, ASN1_BIT_STRING, 1),
-	ASN1_IMP_OPT(CERT_TBS, subject_uid, ASN1_BIT_STRING, 2),
-	ASN1_EXP_SEQUENCE_OF_OPT(CERT_TBS, extensions, X509_EXTENSION, 3)
-/* cppcheck-suppress unknownMacro ; OpenSSL's template macros */
-} static_ASN1_SEQUENCE_END(CERT_TBS)
-
-ASN1_SEQUENCE(CERT_VIEW) = {
-	ASN1_SIMPLE(CERT_VIEW, tbs, CERT_TBS),
-	ASN1_SIMPLE(CERT_VIEW, algorithm, X509_ALGOR),
-	ASN1_SIMPLE(CERT_VIEW, signature, ASN1_BIT_STRING)
-} static_ASN1_SEQUENCE_END(CERT_VIEW)
-
 struct cert {
-	unsigned char	*der;
-	long		 len;
-	CERT_VIEW	*view;
+	X509	*x;
 };
 
 void
@@ -68,31 +26,24 @@ cert_free(struct cert *c)
 {
 	if (c == NULL)
 		return;
-	ASN1_item_free((ASN1_VALUE *)c->view, ASN1_ITEM_rptr(CERT_VIEW));
-	OPENSSL_free(c->der);
+	X509_free(c->x);
 	free(c);
 }
 
-/* Parse one DER certificate; it must be whole, with nothing after it. */
+/* One DER certificate; it must be whole, with nothing after it. */
 static struct cert *
-cert_parse(unsigned char *der, long len)
+cert_parse(const unsigned char *der, long len)
 {
 	const unsigned char	*p = der;
 	struct cert		*c;
-	CERT_VIEW		*v;
+	X509			*x;
 
-	v = (CERT_VIEW *)ASN1_item_d2i(NULL, &p, len,
-	    ASN1_ITEM_rptr(CERT_VIEW));
-	if (v == NULL || p != der + len ||
-	    v->tbs->spki->type != V_ASN1_SEQUENCE) {
-		ASN1_item_free((ASN1_VALUE *)v, ASN1_ITEM_rptr(CERT_VIEW));
-		OPENSSL_free(der);
+	if ((x = d2i_X509(NULL, &p, len)) == NULL || p != der + len) {
+		X509_free(x);
 		return NULL;
 	}
 	c = util_xcalloc(1, sizeof(*c));
-	c->der = der;
-	c->len = len;
-	c->view = v;
+	c->x = x;
 	return c;
 }
 
@@ -109,8 +60,7 @@ read_pem_bio(BIO *bio, struct cert **out, size_t max)
 		if (strcmp(name, PEM_STRING_X509) == 0 &&
 		    (out[n] = cert_parse(der, len)) != NULL)
 			n++;
-		else if (strcmp(name, PEM_STRING_X509) != 0)
-			OPENSSL_free(der);
+		OPENSSL_free(der);
 		OPENSSL_free(name);
 		OPENSSL_free(header);
 	}
@@ -135,54 +85,54 @@ cert_read_pem(const void *buf, size_t len, struct cert **out, size_t max)
 const X509_NAME *
 cert_subject(const struct cert *c)
 {
-	return c->view->tbs->subject;
+	return X509_get_subject_name(c->x);
 }
 
 const X509_NAME *
 cert_issuer(const struct cert *c)
 {
-	return c->view->tbs->issuer;
+	return X509_get_issuer_name(c->x);
 }
 
 const ASN1_INTEGER *
 cert_serial(const struct cert *c)
 {
-	return c->view->tbs->serial;
+	return X509_get0_serialNumber(c->x);
 }
 
 const ASN1_TIME *
 cert_not_before(const struct cert *c)
 {
-	return c->view->tbs->validity->notBefore;
+	return X509_get0_notBefore(c->x);
 }
 
 const ASN1_TIME *
 cert_not_after(const struct cert *c)
 {
-	return c->view->tbs->validity->notAfter;
+	return X509_get0_notAfter(c->x);
 }
 
 /* An extension, decoded (the caller frees it), or NULL. */
 void *
 cert_ext_d2i(const struct cert *c, int nid)
 {
-	return X509V3_get_d2i(c->view->tbs->extensions, nid, NULL, NULL);
+	return X509_get_ext_d2i(c->x, nid, NULL, NULL);
 }
 
-/* Is this the certificate's SubjectPublicKeyInfo (the CSR's, as DER)? */
+/* Does the certificate carry this public key (the CSR's)? */
 int
-cert_has_key(const struct cert *c, const unsigned char *spki, size_t len)
+cert_has_key(const struct cert *c, const X509_PUBKEY *key)
 {
-	const ASN1_STRING *mine = c->view->tbs->spki->value.sequence;
+	int same = X509_PUBKEY_eq(X509_get_X509_PUBKEY(c->x), key) == 1;
 
-	return len > 0 && len == (size_t)ASN1_STRING_length(mine) &&
-	    memcmp(spki, ASN1_STRING_get0_data(mine), len) == 0;
+	ERR_clear_error();
+	return same;
 }
 
 int
 cert_same(const struct cert *a, const struct cert *b)
 {
-	return a->len == b->len && memcmp(a->der, b->der, (size_t)a->len) == 0;
+	return X509_cmp(a->x, b->x) == 0;
 }
 
 /*
@@ -209,7 +159,7 @@ cert_issued_by(const struct cert *c, const struct cert *issuer)
 	return ok;
 }
 
-/* The certificate as PEM, its DER as received. */
+/* The certificate as PEM. */
 int
 cert_pem(const struct cert *c, struct buf *out)
 {
@@ -218,8 +168,7 @@ cert_pem(const struct cert *c, struct buf *out)
 	long	 n;
 	int	 rc = -1;
 
-	if (bio != NULL && PEM_write_bio(bio, PEM_STRING_X509, "", c->der,
-	    c->len) > 0) {
+	if (bio != NULL && PEM_write_bio_X509(bio, c->x) == 1) {
 		n = BIO_get_mem_data(bio, &p);
 		rc = buf_append(out, p, (size_t)n);
 	}

@@ -1,9 +1,7 @@
 /*
- * cert.h: a certificate as cmpenroll reads it: its DER and a parsed view of
- * the fields it shows or follows (names, serial, validity, extensions).
- * The public key is kept as DER and never decoded: comparing it with the
- * CSR's needs no algorithm, and OpenSSL 3.0 spends more setting up a key
- * decoder than on everything else cmpenroll does with a certificate.
+ * cert.h: a certificate as cmpenroll reads it (libcrypto's X509 inside)
+ * and the fields it shows or follows: names, serial, validity, extensions,
+ * the public key.
  */
 #ifndef CMPENROLL_CERT_H
 #define CMPENROLL_CERT_H
@@ -27,8 +25,7 @@ const ASN1_INTEGER *cert_serial(const struct cert *);
 const ASN1_TIME	*cert_not_before(const struct cert *);
 const ASN1_TIME	*cert_not_after(const struct cert *);
 void		*cert_ext_d2i(const struct cert *, int);
-int		 cert_has_key(const struct cert *, const unsigned char *,
-		    size_t);
+int		 cert_has_key(const struct cert *, const X509_PUBKEY *);
 int		 cert_same(const struct cert *, const struct cert *);
 int		 cert_issued_by(const struct cert *, const struct cert *);
 int		 cert_pem(const struct cert *, struct buf *);

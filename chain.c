@@ -40,12 +40,11 @@ find_issuer(const struct issued *res, const struct cert *c,
 /*
  * Collect what openssl cmp wrote (PEM): the certificate, extraCerts and
  * caPubs.  Reports and returns an exit status: 65 when the leaf's key is
- * not the CSR's (spki, DER).
+ * not the CSR's.
  */
 int
 chain_collect(const struct buf *certout, const struct buf *extracerts,
-    const struct buf *cacerts, const unsigned char *spki, size_t spki_len,
-    struct issued *res)
+    const struct buf *cacerts, const X509_PUBKEY *key, struct issued *res)
 {
 	struct cert	*pool[2 * CERTS_MAX], *cur, *next;
 	size_t		 npool, i;
@@ -55,7 +54,7 @@ chain_collect(const struct buf *certout, const struct buf *extracerts,
 		msg_err("openssl cmp succeeded but saved no certificate");
 		return EX_SOFTWARE;
 	}
-	if (!cert_has_key(res->leaf, spki, spki_len)) {
+	if (!cert_has_key(res->leaf, key)) {
 		msg_err("the CA returned a certificate for another key than "
 		    "the CSR's");
 		return EX_DATAERR;
@@ -106,8 +105,8 @@ chain_pem(const struct issued *res, int leaf, int chain, struct buf *out)
  * unreadable, expired or for another key means enroll.
  */
 int
-chain_not_due(const char *path, const unsigned char *spki, size_t spki_len,
-    long days, struct cert **cert)
+chain_not_due(const char *path, const X509_PUBKEY *key, long days,
+    struct cert **cert)
 {
 	struct cert	*c = NULL;
 	struct buf	 b = { 0 };
@@ -119,7 +118,7 @@ chain_not_due(const char *path, const unsigned char *spki, size_t spki_len,
 	buf_free(&b);
 	if (n != 1)
 		return 0;
-	if (!cert_has_key(c, spki, spki_len) ||
+	if (!cert_has_key(c, key) ||
 	    X509_cmp_time(cert_not_before(c), NULL) > 0 ||
 	    X509_cmp_time(cert_not_after(c), &limit) <= 0) {
 		cert_free(c);

@@ -17,11 +17,9 @@ struct issued {
 };
 
 int	 chain_collect(const struct buf *, const struct buf *,
-	    const struct buf *, const unsigned char *, size_t,
-	    struct issued *);
+	    const struct buf *, const X509_PUBKEY *, struct issued *);
 void	 chain_free(struct issued *);
 int	 chain_pem(const struct issued *, int, int, struct buf *);
-int	 chain_not_due(const char *, const unsigned char *, size_t, long,
-	    struct cert **);
+int	 chain_not_due(const char *, const X509_PUBKEY *, long, struct cert **);
 
 #endif

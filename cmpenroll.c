@@ -12,9 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <gnu/libc-version.h>
-#endif
 
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
@@ -185,19 +182,12 @@ check_usage(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/*
- * The libraries a default build carries inside it: after a security update
- * of either, cmpenroll must be rebuilt (README, Design choices).
- */
+/* The libcrypto this binary runs with, and the one it was built against. */
 static void
 print_version(void)
 {
-	printf("cmpenroll %s (%s, %s", VERSION, OpenSSL_version(OPENSSL_VERSION),
-	    OpenSSL_version(OPENSSL_BUILT_ON));
-#ifdef __GLIBC__
-	printf("; glibc %s", gnu_get_libc_version());
-#endif
-	printf(")\n");
+	printf("cmpenroll %s (running %s; built against %s)\n", VERSION,
+	    OpenSSL_version(OPENSSL_VERSION), OPENSSL_VERSION_TEXT);
 }
 
 static int
@@ -509,9 +499,8 @@ static int
 enroll(struct state *st, const struct cli *cli)
 {
 	const char	*target = cli->out ? cli->out : cli->cert_out;
-	const unsigned char *spki;
+	const X509_PUBKEY *key;
 	char		 text[1024];
-	size_t		 spki_len;
 	int		 rc;
 
 	if ((rc = csr_read(cli->csr_path, &st->csr)) != 0 ||
@@ -521,8 +510,8 @@ enroll(struct state *st, const struct cli *cli)
 	if ((cli->dry_run || cli->renew_within >= 0) &&
 	    (rc = csr_check(cli->csr_path, &st->csr)) != 0)
 		return rc;
-	spki = csr_spki(st->csr.view, &spki_len);
-	if (cli->renew_within >= 0 && chain_not_due(target, spki, spki_len,
+	key = csr_pubkey(st->csr.view);
+	if (cli->renew_within >= 0 && chain_not_due(target, key,
 	    cli->renew_within, &st->subject_cert)) {
 		cert_time_text(cert_not_after(st->subject_cert), text,
 		    sizeof(text));
@@ -535,7 +524,7 @@ enroll(struct state *st, const struct cli *cli)
 	if ((rc = run_command(st, cli)) != 0)
 		return rc;
 	if ((rc = chain_collect(&st->run.captured[0], &st->run.captured[1],
-	    &st->run.captured[2], spki, spki_len, &st->issued)) != 0 ||
+	    &st->run.captured[2], key, &st->issued)) != 0 ||
 	    (rc = write_outputs(st, cli)) != 0)
 		return rc;
 	st->status = "issued";
@@ -619,17 +608,10 @@ main(int argc, char **argv)
 
 	memset(&st, 0, sizeof(st));
 	/*
-	 * Nothing in openssl.cnf should change what this process does, and
-	 * the exit need not free what the kernel frees anyway.  Error strings
-	 * and the tables of every cipher and digest are never used: cmpenroll
-	 * reports its own messages, and csr.c adds the digests it accepts.
-	 * Loading openssl.cnf, setlocale and iconv must stay out: a static
-	 * build would have to load shared objects for them (static.c).
+	 * Nothing in openssl.cnf (OPENSSL_CONF) changes what this process
+	 * does: which providers verify the CSR is libcrypto's default.
 	 */
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
-	    OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS |
-	    OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS,
-	    NULL);
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	runner_signals_install();
 	if ((rc = parse_args(&cli, argc, argv)) != 0)
 		goto out;

@@ -285,74 +285,6 @@ fetch_help(const struct config *cfg, int *rc)
 	return help;
 }
 
-/* "OpenSSL 3.0.19 ..." as one number, 0 when it is not that. */
-static unsigned long
-version_number(const char *s)
-{
-	unsigned long	 part[3];
-	char		*end;
-	size_t		 i;
-
-	if (strncmp(s, "OpenSSL ", 8) != 0)
-		return 0;
-	s += 8;
-	for (i = 0; i < 3; i++) {
-		if (!isdigit((unsigned char)*s))
-			return 0;
-		part[i] = strtoul(s, &end, 10);
-		if (part[i] > 255 || (i < 2 && *end != '.'))
-			return 0;
-		s = end + (i < 2);
-	}
-	return part[0] << 16 | part[1] << 8 | part[2];
-}
-
-/* Cut s at the first of stops; s itself, or NULL. */
-static char *
-cut(char *s, const char *stops)
-{
-	char *end;
-
-	if (s != NULL && (end = strpbrk(s, stops)) != NULL)
-		*end = '\0';
-	return s;
-}
-
-/*
- * A cmpenroll linked with libcrypto (the default build) keeps the library
- * it was built with: warn when the one openssl uses is newer, or the same
- * version built again (a distribution's security fix keeps the version),
- * as its fixes reach cmpenroll only by a rebuild.  Never a config problem.
- */
-static void
-check_library_version(const struct config *cfg)
-{
-	struct run_result	 r;
-	const char		*mine = OpenSSL_version(OPENSSL_VERSION);
-	const char		*built = OpenSSL_version(OPENSSL_BUILT_ON);
-	char			*out, *lib, *theirs;
-	unsigned long		 v;
-
-	if (run_openssl(cfg, "version", "-a", &r) == 0) {
-		/* "OpenSSL 3.0.19 27 Jan 2026 (Library: OpenSSL 3.0.19 ...)" */
-		out = (char *)r.output.data;
-		lib = strstr(out, "(Library: ");
-		lib = lib != NULL ? lib + 10 : out;
-		if ((theirs = strstr(out, "\nbuilt on: ")) != NULL)
-			theirs++;
-		cut(lib, ")\n");
-		cut(theirs, "\n");
-		v = version_number(lib);
-		if (v > version_number(mine) || (v == version_number(mine) &&
-		    theirs != NULL && strcmp(theirs, built) != 0))
-			msg_warn("%s uses %s (%s), cmpenroll was built with %s "
-			    "(%s): rebuild cmpenroll to take its fixes",
-			    cfg->openssl_bin, lib, theirs != NULL ? theirs :
-			    "build date not shown", mine, built);
-	}
-	runner_result_free(&r);
-}
-
 /*
  * Build the command as a run would, against the CSR when one is given:
  * what the mapping refuses (a kur without its key, a CSR the fields
@@ -387,7 +319,6 @@ check_run(const struct config *cfg, const struct options *opt,
 
 	if ((help = fetch_help(cfg, &rc)) == NULL)
 		return rc;
-	check_library_version(cfg);
 	n = ini_items(cfg->ini, cfg->section, &items);
 	for (i = 0; i < n; i++)
 		if (strncmp(items[i]->key, "cmp_", 4) == 0)

@@ -1,13 +1,14 @@
 /*
  * csr.c: the CSR is parsed strictly (one object, nothing before or after
- * it), its self-signature must verify before anything is sent, and the
- * "fields" mapping refuses whatever openssl cmp's -subject and -sans
- * cannot carry faithfully instead of mis-encoding it.
+ * it) by libcrypto's own decoder, its self-signature must verify before
+ * anything is sent, and the "fields" mapping refuses whatever openssl
+ * cmp's -subject and -sans cannot carry faithfully instead of
+ * mis-encoding it.
  *
- * The CSR is read into a view of our own, not an X509_REQ: d2i_X509_REQ
- * decodes the public key through OpenSSL 3.0's generic key decoder, whose
- * set-up cost more CPU than everything else cmpenroll does.  The key stays
- * DER here; spki.c builds it only to verify the signature.
+ * Which key types and signature algorithms a CSR may use is libcrypto's
+ * answer, not a list of ours: whatever it can decode and verify is
+ * accepted, so that a newer libcrypto brings its new algorithms along.
+ * One rule says what proves nothing, for every type alike (csr_verify).
  */
 #include <ctype.h>
 #include <limits.h>
@@ -15,61 +16,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/asn1t.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
 #include "csr.h"
-#include "spki.h"
 
-/* RFC 2986, 4.1; the encoding is kept, as it is what was signed. */
-typedef struct {
-	ASN1_ENCODING		 enc;
-	ASN1_INTEGER		*version;
-	X509_NAME		*subject;
-	ASN1_TYPE		*spki;
-	STACK_OF(X509_ATTRIBUTE) *attributes;
-} CSR_INFO;
-
-/* Attributes are optional, as OpenSSL's own X509_REQ has them. */
-ASN1_SEQUENCE_enc(CSR_INFO, enc, 0) = {
-	ASN1_SIMPLE(CSR_INFO, version, ASN1_INTEGER),
-	ASN1_SIMPLE(CSR_INFO, subject, X509_NAME),
-	ASN1_SIMPLE(CSR_INFO, spki, ASN1_ANY),
-	ASN1_IMP_SET_OF_OPT(CSR_INFO, attributes, X509_ATTRIBUTE, 0)
-} static_ASN1_SEQUENCE_END_ref(CSR_INFO, CSR_INFO)
+/* NIST SP 800-57: below this a signature proves nothing today. */
+#define SECURITY_BITS_MIN	112
 
 struct csr_view {
-	CSR_INFO	*info;
-	X509_ALGOR	*algorithm;
-	ASN1_BIT_STRING	*signature;
+	X509_REQ	*req;
 };
-typedef struct csr_view CSR_VIEW;
 
-ASN1_SEQUENCE(CSR_VIEW) = {
-	ASN1_SIMPLE(CSR_VIEW, info, CSR_INFO),
-	ASN1_SIMPLE(CSR_VIEW, algorithm, X509_ALGOR),
-	ASN1_SIMPLE(CSR_VIEW, signature, ASN1_BIT_STRING)
-} static_ASN1_SEQUENCE_END(CSR_VIEW)
-
-/*
- * The digests a CSR signature may use.  cmpenroll.c starts libcrypto
- * without its table of every digest; the one a signature uses is added
- * when it is checked, and one made with MD5 or SHA-1 is refused by name.
- */
+/* What a PEM label or DER object that is not a CSR holds, by name. */
 static const struct {
-	int		  nid;
-	const EVP_MD	*(*md)(void);
-} digests[] = {
-	{ NID_sha224, EVP_sha224 },	{ NID_sha256, EVP_sha256 },
-	{ NID_sha384, EVP_sha384 },	{ NID_sha512, EVP_sha512 },
-	{ NID_sha512_224, EVP_sha512_224 }, { NID_sha512_256, EVP_sha512_256 },
-	{ NID_sha3_224, EVP_sha3_224 },	{ NID_sha3_256, EVP_sha3_256 },
-	{ NID_sha3_384, EVP_sha3_384 },	{ NID_sha3_512, EVP_sha3_512 },
+	const char	*label;
+	const char	*what;
+} pem_kinds[] = {
+	{ "CERTIFICATE",		"a certificate" },
+	{ "TRUSTED CERTIFICATE",	"a certificate" },
+	{ "X509 CRL",			"a CRL" },
+	{ "PRIVATE KEY",		"a private key" },
+	{ "ENCRYPTED PRIVATE KEY",	"a private key" },
+	{ "RSA PRIVATE KEY",		"a private key" },
+	{ "EC PRIVATE KEY",		"a private key" },
+	{ "DSA PRIVATE KEY",		"a private key" },
+	{ "OPENSSH PRIVATE KEY",	"a private key" },
+	{ "PUBLIC KEY",			"a public key" },
+	{ "RSA PUBLIC KEY",		"a public key" },
+	{ "PKCS7",			"a PKCS#7 structure" },
+	{ "CMS",			"a CMS structure" },
 };
+
+/* One reason per parse, for *why: names the object found. */
+static char	 why_buf[160];
 
 static int
 only_space(const unsigned char *p, size_t len)
@@ -84,54 +68,183 @@ only_space(const unsigned char *p, size_t len)
 void
 csr_view_free(struct csr_view *v)
 {
-	ASN1_item_free((ASN1_VALUE *)v, ASN1_ITEM_rptr(CSR_VIEW));
+	if (v == NULL)
+		return;
+	X509_REQ_free(v->req);
+	free(v);
+}
+
+/* Probes for what a DER object that is not a CSR holds. */
+static int
+is_certificate(const unsigned char *p, long len)
+{
+	X509 *x = d2i_X509(NULL, &p, len);
+
+	X509_free(x);
+	return x != NULL;
 }
 
 static int
-parse_der(const unsigned char *der, size_t len, struct csr_view **out)
+is_crl(const unsigned char *p, long len)
+{
+	X509_CRL *crl = d2i_X509_CRL(NULL, &p, len);
+
+	X509_CRL_free(crl);
+	return crl != NULL;
+}
+
+static int
+is_private_key(const unsigned char *p, long len)
+{
+	EVP_PKEY *k = d2i_AutoPrivateKey(NULL, &p, len);
+
+	EVP_PKEY_free(k);
+	return k != NULL;
+}
+
+static int
+is_public_key(const unsigned char *p, long len)
+{
+	EVP_PKEY *k = d2i_PUBKEY(NULL, &p, len);
+
+	EVP_PKEY_free(k);
+	return k != NULL;
+}
+
+static const struct {
+	int		(*is)(const unsigned char *, long);
+	const char	*what;
+} der_kinds[] = {
+	{ is_certificate,	"a certificate" },
+	{ is_crl,		"a CRL" },
+	{ is_private_key,	"a private key" },
+	{ is_public_key,	"a public key" },
+};
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* A reason naming what was found instead of a CSR; never its content. */
+static const char *
+not_a_csr(const char *what, const char *label)
+{
+	snprintf(why_buf, sizeof(why_buf), "this is %s (%.40s), not a CSR",
+	    what, label);
+	return why_buf;
+}
+
+static const char *
+pem_kind(const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < NITEMS(pem_kinds); i++)
+		if (strcmp(label, pem_kinds[i].label) == 0)
+			return not_a_csr(pem_kinds[i].what, label);
+	snprintf(why_buf, sizeof(why_buf), "the PEM label is %.40s, not "
+	    "CERTIFICATE REQUEST", label);
+	return why_buf;
+}
+
+static const char *
+der_kind(const unsigned char *der, long len)
+{
+	size_t i;
+
+	for (i = 0; i < NITEMS(der_kinds); i++)
+		if (der_kinds[i].is(der, len)) {
+			ERR_clear_error();
+			return not_a_csr(der_kinds[i].what, "DER");
+		}
+	ERR_clear_error();
+	return NULL;
+}
+
+/*
+ * One DER CSR, nothing after it: 0, or -1 with *why (what it is when it
+ * is something else).
+ */
+static int
+parse_der(const unsigned char *der, size_t len, struct csr_view **out,
+    const char **why)
 {
 	const unsigned char	*p = der;
-	int			 rc;
+	X509_REQ		*req;
 
-	if (len > LONG_MAX)
+	if (len > LONG_MAX) {
+		*why = "too large";
 		return -1;
-	*out = (CSR_VIEW *)ASN1_item_d2i(NULL, &p, (long)len,
-	    ASN1_ITEM_rptr(CSR_VIEW));
-	if (*out == NULL)
-		return -1;
-	rc = (*out)->info->spki->type != V_ASN1_SEQUENCE ? -1 :
-	    p != der + len ? -2 : 0;
-	if (rc != 0) {
-		csr_view_free(*out);
-		*out = NULL;
 	}
+	if ((req = d2i_X509_REQ(NULL, &p, (long)len)) == NULL) {
+		if ((*why = der_kind(der, (long)len)) == NULL)
+			*why = "not a valid DER CSR";
+		return -1;
+	}
+	if (p != der + len) {
+		X509_REQ_free(req);
+		*why = "extra bytes after the DER CSR";
+		return -1;
+	}
+	*out = util_xcalloc(1, sizeof(**out));
+	(*out)->req = req;
+	return 0;
+}
+
+/* The one PEM block in bio: a CSR, nothing around it. */
+static int
+parse_pem(BIO *bio, struct csr_view **out, const char **why)
+{
+	char		*name = NULL, *header = NULL, *rest;
+	unsigned char	*data = NULL;
+	long		 dlen = 0, restlen;
+	int		 rc = -1;
+
+	if (!PEM_read_bio(bio, &name, &header, &data, &dlen)) {
+		*why = "truncated or damaged PEM";
+		goto out;
+	}
+	if (strcmp(name, PEM_STRING_X509_REQ) != 0 &&
+	    strcmp(name, PEM_STRING_X509_REQ_OLD) != 0) {
+		*why = pem_kind(name);
+		goto out;
+	}
+	restlen = BIO_get_mem_data(bio, &rest);
+	if ((header != NULL && *header != '\0') ||
+	    (restlen > 0 && !only_space((unsigned char *)rest,
+	    (size_t)restlen))) {
+		*why = "extra data around the PEM CSR";
+		goto out;
+	}
+	if ((rc = parse_der(data, (size_t)dlen, out, why)) != 0 &&
+	    strcmp(*why, "extra bytes after the DER CSR") == 0)
+		*why = "extra bytes inside the PEM CSR";
+	else if (rc != 0)
+		*why = "the PEM holds no valid CSR";
+out:
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	/* It may be a private key given by mistake: wipe it. */
+	OPENSSL_clear_free(data, dlen > 0 ? (size_t)dlen : 0);
 	return rc;
 }
 
 /*
  * Parse one CSR, PEM (with the label "CERTIFICATE REQUEST" or "NEW
- * CERTIFICATE REQUEST") or DER.  On failure *why says what is wrong.
+ * CERTIFICATE REQUEST") or DER.  On failure *why says what is wrong,
+ * and what the input is when it is another object.
  */
 int
 csr_parse(const unsigned char *buf, size_t len, struct csr_view **out,
     const char **why)
 {
-	BIO		*bio = NULL;
-	char		*name = NULL, *header = NULL, *rest;
-	unsigned char	*data = NULL;
-	const unsigned char *p;
-	long		 dlen = 0, restlen;
-	int		 rc = -1;
+	const unsigned char	*p;
+	BIO			*bio;
+	int			 rc;
 
 	*out = NULL;
-	if (buf == NULL || len == 0) {
-		*why = "empty";
-		return -1;
-	}
 	p = buf;
-	while (p < buf + len && isspace(*p))
+	while (buf != NULL && p < buf + len && isspace(*p))
 		p++;
-	if (p == buf + len) {
+	if (buf == NULL || p == buf + len) {
 		*why = "empty";
 		return -1;
 	}
@@ -140,147 +253,121 @@ csr_parse(const unsigned char *buf, size_t len, struct csr_view **out,
 			*why = "neither a PEM nor a DER CSR";
 			return -1;
 		}
-		rc = parse_der(buf, len, out);
-		*why = rc == -2 ? "extra bytes after the DER CSR" :
-		    "not a valid DER CSR";
-		goto out;
-	}
-	if (len > INT_MAX || (bio = BIO_new_mem_buf(buf, (int)len)) == NULL) {
+		rc = parse_der(buf, len, out, why);
+	} else if (len > INT_MAX || (bio = BIO_new_mem_buf(buf,
+	    (int)len)) == NULL) {
 		*why = "cannot read";
-		goto out;
+		rc = -1;
+	} else {
+		rc = parse_pem(bio, out, why);
+		BIO_free(bio);
 	}
-	if (!PEM_read_bio(bio, &name, &header, &data, &dlen)) {
-		*why = "truncated or damaged PEM";
-		goto out;
-	}
-	if (strcmp(name, "CERTIFICATE REQUEST") != 0 &&
-	    strcmp(name, "NEW CERTIFICATE REQUEST") != 0) {
-		*why = "the PEM label is not CERTIFICATE REQUEST";
-		goto out;
-	}
-	restlen = BIO_get_mem_data(bio, &rest);
-	if ((header != NULL && *header != '\0') ||
-	    (restlen > 0 && !only_space((unsigned char *)rest, (size_t)restlen))) {
-		*why = "extra data around the PEM CSR";
-		goto out;
-	}
-	rc = parse_der(data, (size_t)dlen, out);
-	*why = rc == -2 ? "extra bytes inside the PEM CSR" :
-	    "the PEM holds no valid CSR";
-out:
-	OPENSSL_free(name);
-	OPENSSL_free(header);
-	OPENSSL_free(data);
-	BIO_free(bio);
 	ERR_clear_error();
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
+/* Collision attacks make a signature over these digests prove nothing. */
 static int
-digest_index(int nid)
+weak_digest(int nid)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(digests) / sizeof(digests[0]); i++)
-		if (digests[i].nid == nid)
-			return (int)i;
-	return -1;
+	return nid == NID_md2 || nid == NID_md4 || nid == NID_md5 ||
+	    nid == NID_md5_sha1 || nid == NID_sha1;
 }
 
-/* The hash an MGF1 AlgorithmIdentifier names, NID_undef if not MGF1. */
-static int
-mgf1_digest(const X509_ALGOR *mgf)
-{
-	X509_ALGOR	*hash;
-	int		 nid;
-
-	if (OBJ_obj2nid(mgf->algorithm) != NID_mgf1 ||
-	    (hash = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(X509_ALGOR),
-	    mgf->parameter)) == NULL)
-		return NID_undef;
-	nid = OBJ_obj2nid(hash->algorithm);
-	X509_ALGOR_free(hash);
-	return nid;
-}
-
-/*
- * The digest an RSASSA-PSS signature uses, when its hash and its mask's
- * hash are both ours; else the one that is not (SHA-1 when absent, as
- * RFC 4055 defaults), or NID_undef when the parameters are damaged.
- */
+/* The message digest an RSASSA-PSS signature uses (SHA-1 when absent). */
 static int
 pss_digest(const X509_ALGOR *alg)
 {
 	RSA_PSS_PARAMS	*pss;
-	int		 hash, mask;
+	int		 nid;
 
 	if (alg->parameter == NULL)
 		return NID_sha1;
 	if ((pss = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(RSA_PSS_PARAMS),
 	    alg->parameter)) == NULL)
 		return NID_undef;
-	hash = pss->hashAlgorithm == NULL ? NID_sha1 :
+	nid = pss->hashAlgorithm == NULL ? NID_sha1 :
 	    OBJ_obj2nid(pss->hashAlgorithm->algorithm);
-	mask = pss->maskGenAlgorithm == NULL ? NID_sha1 :
-	    mgf1_digest(pss->maskGenAlgorithm);
 	RSA_PSS_PARAMS_free(pss);
-	return digest_index(mask) < 0 ? mask : hash;
+	return nid;
 }
 
-/*
- * Is the signature's digest one of ours?  Adds it to libcrypto's table,
- * where ASN1_item_verify looks it up: RSA-PSS gets all of ours, as its
- * mask function may name another.  EdDSA has no digest.
- */
+/* Refuse a signature over MD5 or SHA-1; everything else is libcrypto's. */
 static int
-allow_digest(const X509_ALGOR *alg, const char **why)
+digest_acceptable(const X509_REQ *req, const char **why)
 {
+	const X509_ALGOR	*alg;
 	const ASN1_OBJECT	*obj;
-	size_t			 j;
-	int			 md, pk, i;
+	int			 md, pk;
 
+	X509_REQ_get0_signature(req, NULL, &alg);
 	X509_ALGOR_get0(&obj, NULL, NULL, alg);
 	if (!OBJ_find_sigid_algs(OBJ_obj2nid(obj), &md, &pk)) {
-		*why = "unknown signature algorithm";
+		*why = "a signature algorithm that this libcrypto cannot "
+		    "verify";
 		return 0;
 	}
 	if (pk == NID_rsassaPss)
 		md = pss_digest(alg);
-	if (md == NID_undef && (pk == NID_ED25519 || pk == NID_ED448))
+	if (!weak_digest(md))
 		return 1;
-	if ((i = digest_index(md)) < 0) {
-		*why = md == NID_undef ? "damaged signature parameters" :
-		    "signed with a digest other than SHA-2 or SHA-3";
-		return 0;
-	}
-	for (j = 0; j < sizeof(digests) / sizeof(digests[0]); j++)
-		if (j == (size_t)i || pk == NID_rsassaPss)
-			EVP_add_digest(digests[j].md());
-	return 1;
+	snprintf(why_buf, sizeof(why_buf), "signed with %s: a signature "
+	    "made with MD5 or SHA-1 proves nothing", OBJ_nid2sn(md));
+	*why = why_buf;
+	return 0;
+}
+
+/* The one rule for every key type: at least 112 bits of security. */
+static int
+strength_acceptable(const EVP_PKEY *pkey, const char **why)
+{
+	int bits = EVP_PKEY_get_security_bits(pkey);
+
+	if (bits >= SECURITY_BITS_MIN)
+		return 1;
+	snprintf(why_buf, sizeof(why_buf), "%s key of %d bits: %d-bit "
+	    "security, below %d", EVP_PKEY_get0_type_name(pkey),
+	    EVP_PKEY_get_bits(pkey), bits, SECURITY_BITS_MIN);
+	*why = why_buf;
+	return 0;
+}
+
+/* The algorithm of a key libcrypto could not decode, for the message. */
+static const char *
+unusable_key(const X509_REQ *req)
+{
+	const ASN1_OBJECT	*obj = NULL;
+	char			 oid[80];
+
+	X509_PUBKEY_get0_param((ASN1_OBJECT **)&obj, NULL, NULL, NULL,
+	    X509_REQ_get_X509_PUBKEY((X509_REQ *)req));
+	if (obj == NULL || OBJ_obj2txt(oid, sizeof(oid), obj, 0) <= 0)
+		snprintf(oid, sizeof(oid), "?");
+	snprintf(why_buf, sizeof(why_buf), "a public key (%s) that this "
+	    "libcrypto cannot decode", oid);
+	return why_buf;
 }
 
 /*
- * Does the CSR's self-signature verify with its own key?  The signed
- * bytes are the request info exactly as received (its kept encoding).
+ * Does the CSR's self-signature verify with its own key, and would it
+ * prove anything?  libcrypto decodes the key (an EC point must be on its
+ * curve) and verifies the signature over the request info exactly as
+ * received.
  */
 int
 csr_verify(const struct csr_view *v, const char **why)
 {
-	const unsigned char	*der;
-	EVP_PKEY		*pkey;
-	size_t			 len;
-	int			 ok = 0;
+	EVP_PKEY	*pkey;
+	int		 ok = 0;
 
-	der = csr_spki(v, &len);
-	if ((pkey = spki_key(der, len, why)) == NULL)
-		return 0;
-	if (allow_digest(v->algorithm, why)) {
-		ok = ASN1_item_verify(ASN1_ITEM_rptr(CSR_INFO), v->algorithm,
-		    v->signature, v->info, pkey) == 1;
+	if ((pkey = X509_REQ_get0_pubkey(v->req)) == NULL)
+		*why = unusable_key(v->req);
+	else if (digest_acceptable(v->req, why) &&
+	    strength_acceptable(pkey, why)) {
+		ok = X509_REQ_verify(v->req, pkey) == 1;
 		if (!ok)
 			*why = "the signature does not verify";
 	}
-	EVP_PKEY_free(pkey);
 	ERR_clear_error();
 	return ok;
 }
@@ -383,31 +470,28 @@ csr_pem(const struct csr *csr, struct buf *out)
 int
 csr_key_pem(const struct csr_view *v, struct buf *out)
 {
-	const unsigned char	*der;
-	size_t			 len;
+	unsigned char	*der = NULL;
+	int		 len, rc = EX_SOFTWARE;
 
-	der = csr_spki(v, &len);
-	if (pem_wrap(PEM_STRING_PUBLIC, der, len, out) != 0) {
+	if ((len = i2d_X509_PUBKEY(csr_pubkey(v), &der)) > 0)
+		rc = pem_wrap(PEM_STRING_PUBLIC, der, (size_t)len, out);
+	OPENSSL_free(der);
+	if (rc != 0)
 		msg_err("cannot encode the CSR's public key");
-		return EX_SOFTWARE;
-	}
-	return 0;
+	return rc;
 }
 
 const X509_NAME *
 csr_subject(const struct csr_view *v)
 {
-	return v->info->subject;
+	return X509_REQ_get_subject_name(v->req);
 }
 
-/* The SubjectPublicKeyInfo, DER, as received. */
-const unsigned char *
-csr_spki(const struct csr_view *v, size_t *len)
+/* The SubjectPublicKeyInfo, as the issued certificate must carry it. */
+const X509_PUBKEY *
+csr_pubkey(const struct csr_view *v)
 {
-	const ASN1_STRING *s = v->info->spki->value.sequence;
-
-	*len = (size_t)ASN1_STRING_length(s);
-	return ASN1_STRING_get0_data(s);
+	return X509_REQ_get_X509_PUBKEY(v->req);
 }
 
 void
@@ -419,36 +503,15 @@ csr_free(struct csr *csr)
 }
 
 /*
- * The extensions requested (PKCS#9 extensionRequest, or Microsoft's), as
- * X509_REQ_get_extensions finds them.  0 with *exts NULL when there are
- * none, -1 when the attribute is damaged.
+ * The extensions requested (PKCS#9 extensionRequest, or Microsoft's): 0
+ * with *exts (empty when there are none), -1 when the attribute is
+ * damaged.
  */
 static int
 csr_extensions(const struct csr_view *v, STACK_OF(X509_EXTENSION) **exts)
 {
-	const STACK_OF(X509_ATTRIBUTE)	*attrs = v->info->attributes;
-	const X509_ATTRIBUTE		*attr;
-	const ASN1_TYPE			*val;
-	const unsigned char		*p;
-	int				 i, nid;
-
-	*exts = NULL;
-	for (i = 0; i < sk_X509_ATTRIBUTE_num(attrs); i++) {
-		attr = sk_X509_ATTRIBUTE_value(attrs, i);
-		nid = OBJ_obj2nid(X509_ATTRIBUTE_get0_object(
-		    (X509_ATTRIBUTE *)attr));
-		if (nid != NID_ext_req && nid != NID_ms_ext_req)
-			continue;
-		val = X509_ATTRIBUTE_get0_type((X509_ATTRIBUTE *)attr, 0);
-		if (val == NULL || val->type != V_ASN1_SEQUENCE)
-			return -1;
-		p = val->value.sequence->data;
-		*exts = (STACK_OF(X509_EXTENSION) *)ASN1_item_d2i(NULL, &p,
-		    val->value.sequence->length,
-		    ASN1_ITEM_rptr(X509_EXTENSIONS));
-		return *exts != NULL ? 0 : -1;
-	}
-	return 0;
+	*exts = X509_REQ_get_extensions(v->req);
+	return *exts != NULL ? 0 : -1;
 }
 
 /* String types whose bytes are ASCII text when they are below 0x80. */

@@ -11,7 +11,7 @@
 
 #include "util.h"
 
-/* The parsed CSR: its fields, the public key kept as DER. */
+/* The parsed CSR (libcrypto's X509_REQ inside). */
 struct csr_view;
 
 struct csr {
@@ -25,7 +25,7 @@ int	 csr_parse(const unsigned char *, size_t, struct csr_view **,
 int	 csr_verify(const struct csr_view *, const char **);
 void	 csr_view_free(struct csr_view *);
 const X509_NAME	*csr_subject(const struct csr_view *);
-const unsigned char *csr_spki(const struct csr_view *, size_t *);
+const X509_PUBKEY *csr_pubkey(const struct csr_view *);
 int	 csr_read(const char *, struct csr *);
 int	 csr_check(const char *, struct csr *);
 int	 csr_load(const char *, struct csr *);

@@ -287,31 +287,56 @@ test_missing_inputs() {
 	assert_one_error
 }
 
-# The CSR's signature is checked by the binary as it runs (libcrypto started
-# without its table of every digest): each key type and digest a CSR may
-# use verifies, and --dry-run prints the command.
+# mk_key_csr KIND CSR: a key and CSR of one kind, made by the system's
+# openssl as a new user would (openssl req -newkey).
+mk_key_csr() {
+	local kind=$1 csr=$2 args
+	case $kind in
+	rsa-pss) args=(-newkey rsa-pss -pkeyopt rsa_keygen_bits:2048) ;;
+	rsa-pss-sig) args=(-newkey rsa:2048 -sigopt rsa_padding_mode:pss) ;;
+	rsa-sha3) args=(-newkey rsa:2048 -sha3-256) ;;
+	ed25519 | ed448) args=(-newkey "$kind") ;;
+	ec-explicit) ossl ecparam -name prime256v1 -param_enc explicit -genkey \
+		-noout -out "$csr.key" 2>/dev/null
+		args=(-key "$csr.key") ;;
+	*) args=(-newkey ec -pkeyopt "ec_paramgen_curve:$kind") ;;
+	esac
+	[ -e "$csr.key" ] || args+=(-nodes -keyout "$csr.key")
+	ossl req -new "${args[@]}" -subj "/CN=$kind.example" -out "$csr" 2>/dev/null
+}
+
+# The CSR's signature is verified by libcrypto's own code for whatever key
+# type it knows: every kind the system's openssl makes passes, and
+# --dry-run prints the command.
 test_csr_key_types() {
-	local t key sig
+	local k
 	base_config 9 | write_config "$TD/c.ini"
-	for t in ec384:sha384 ec521:sha512 rsa:sha256 rsa:sha3-256 rsapss:sha256 \
-		ed25519: ed448:; do
-		key=${t%%:*} sig=${t#*:}
-		case $key in
-		ec384) ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$TD/$key.key" ;;
-		ec521) ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-521 -out "$TD/$key.key" ;;
-		rsa|rsapss) ossl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$TD/$key.key" ;;
-		ed25519|ed448) ossl genpkey -algorithm "$key" -out "$TD/$key.key" ;;
-		esac 2>/dev/null
-		set -- -new -key "$TD/$key.key" -subj "/CN=$key.example" -out "$TD/$t.csr"
-		[ -n "$sig" ] && set -- "$@" "-$sig"
-		[ "$key" = rsapss ] && set -- "$@" -sigopt rsa_padding_mode:pss
-		ossl req "$@" 2>/dev/null || fail "setup: CSR $t"
-		run -n -c "$TD/c.ini" "$TD/$t.csr"
-		assert_rc 0 "CSR $key signed with ${sig:-EdDSA} verifies"
-		assert_eq "$(lines "$OUT")" 1 "$t: one command line"
+	for k in P-256 P-384 P-521 secp256k1 brainpoolP256r1 brainpoolP384r1 \
+		rsa-pss rsa-pss-sig rsa-sha3 ed25519 ed448 ec-explicit; do
+		mk_key_csr "$k" "$TD/$k.csr" || fail "setup: CSR $k"
+		run -n -c "$TD/c.ini" "$TD/$k.csr"
+		assert_rc 0 "CSR with a $k key verifies"
+		assert_eq "$(lines "$OUT")" 1 "$k: one command line"
 	done
-	ossl req -in "$TD/rsapss:sha256.csr" -noout -text 2>/dev/null | grep -q rsassaPss &&
+	ossl req -in "$TD/rsa-pss-sig.csr" -noout -text 2>/dev/null | grep -q rsassaPss &&
 		ok "setup: the PSS CSR is RSASSA-PSS" || fail "setup: the PSS CSR is not RSASSA-PSS"
+}
+
+# Enrollments of CSRs that an allowlist of key types once refused: an
+# RSA-PSS key and a secp256k1 key, end to end with the default mapping.
+test_enroll_rsa_pss_and_secp256k1() {
+	local k
+	for k in rsa-pss secp256k1; do
+		mk_key_csr "$k" "$TD/$k.csr" && pki_issue "$TD/$k.csr" "$TD/$k.pem" ||
+			{ fail "setup: $k"; continue; }
+		SRV_RSP_CERT=$TD/$k.pem srv_start || return
+		{ base_config "$SRV_PORT"; echo "cmp_reqout = $TD/$k.req1,$TD/$k.req2"; } |
+			write_config "$TD/c.ini"
+		run -c "$TD/c.ini" "$TD/$k.csr"
+		assert_issued "$TD/$k.pem"
+		assert_request_carries "$TD/$k.req1" "$TD/$k.csr"
+		srv_stop
+	done
 }
 
 test_usage_and_version() {

@@ -1,7 +1,7 @@
 /*
  * fuzz_csr.c: libFuzzer harness for the CSR path: csr_parse() on the
  * bytes, then what csr_load() and the "fields" mapping do with a CSR that
- * parsed (csr_verify(), which builds the key in spki.c, and csr_fields()).
+ * parsed (csr_verify(), libcrypto decoding the key, and csr_fields()).
  *
  * An empty input reaches csr_parse() as a NULL pointer, because that is
  * what util_read_file() hands csr_load() for an empty file.

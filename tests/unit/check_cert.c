@@ -132,19 +132,14 @@ pki_free(struct pki *k)
 	EVP_PKEY_free(k->leaf_key);
 }
 
-/* The key's SubjectPublicKeyInfo, DER. */
-static struct buf
+/* The key's SubjectPublicKeyInfo; free with X509_PUBKEY_free. */
+static X509_PUBKEY *
 spki_of(EVP_PKEY *key)
 {
-	struct buf	 b = { 0 };
-	unsigned char	*der = NULL;
-	int		 len;
+	X509_PUBKEY *pk = NULL;
 
-	len = i2d_PUBKEY(key, &der);
-	ck_assert_int_gt(len, 0);
-	buf_append(&b, der, (size_t)len);
-	OPENSSL_free(der);
-	return b;
+	ck_assert_int_eq(X509_PUBKEY_set(&pk, key), 1);
+	return pk;
 }
 
 START_TEST(cert_reads_fields)
@@ -153,7 +148,7 @@ START_TEST(cert_reads_fields)
 	struct cert	*c[4];
 	struct buf	 pem = { 0 };
 	BIO		*bio = BIO_new(BIO_s_mem());
-	struct buf	 mine, other;
+	X509_PUBKEY	*mine, *other;
 	GENERAL_NAMES	*sans;
 	char		 text[256], *p;
 	long		 len;
@@ -178,9 +173,8 @@ START_TEST(cert_reads_fields)
 	GENERAL_NAMES_free(sans);
 	mine = spki_of(k.leaf_key);
 	other = spki_of(k.sub.key);
-	ck_assert(cert_has_key(c[0], mine.data, mine.len));
-	ck_assert(!cert_has_key(c[0], other.data, other.len));
-	ck_assert(!cert_has_key(c[0], mine.data, mine.len - 1));
+	ck_assert(cert_has_key(c[0], mine));
+	ck_assert(!cert_has_key(c[0], other));
 	ck_assert(cert_issued_by(c[0], c[1]));
 	ck_assert(!cert_issued_by(c[1], c[0]));
 	ck_assert(!cert_same(c[0], c[1]));
@@ -191,8 +185,8 @@ START_TEST(cert_reads_fields)
 	cert_free(c[0]);
 	cert_free(c[1]);
 	cert_free(c[2]);
-	buf_free(&mine);
-	buf_free(&other);
+	X509_PUBKEY_free(mine);
+	X509_PUBKEY_free(other);
 	buf_free(&pem);
 	BIO_free(bio);
 	pki_free(&k);
@@ -218,7 +212,8 @@ START_TEST(chain_follows_issuers)
 	struct pki	 k;
 	struct issued	 res;
 	X509		*extra[3], *capubs[1], *leafs[1];
-	struct buf	 leaf_pem, extra_pem, ca_pem, none = { 0 }, key;
+	struct buf	 leaf_pem, extra_pem, ca_pem, none = { 0 };
+	X509_PUBKEY	*key;
 	char		 text[64];
 
 	pki_make(&k);
@@ -233,7 +228,7 @@ START_TEST(chain_follows_issuers)
 	ca_pem = pem_buf(capubs, 1);
 	key = spki_of(k.leaf_key);
 	ck_assert_int_eq(chain_collect(&leaf_pem, &extra_pem, &ca_pem,
-	    key.data, key.len, &res), 0);
+	    key, &res), 0);
 	ck_assert_uint_eq(res.nchain, 2);
 	cert_serial_text(res.chain[0], text, sizeof(text));
 	ck_assert_str_eq(text, "02");
@@ -241,25 +236,25 @@ START_TEST(chain_follows_issuers)
 	ck_assert_str_eq(text, "CN=Root");
 	chain_free(&res);
 	/* Without extraCerts and caPubs the chain is empty. */
-	ck_assert_int_eq(chain_collect(&leaf_pem, &none, &none, key.data,
-	    key.len, &res), 0);
+	ck_assert_int_eq(chain_collect(&leaf_pem, &none, &none, key, &res),
+	    0);
 	ck_assert_uint_eq(res.nchain, 0);
 	chain_free(&res);
 	/* No certificate at all is openssl's failure, not the CA's. */
 	ut_stderr_begin();
-	ck_assert_int_eq(chain_collect(&none, &extra_pem, &ca_pem, key.data,
-	    key.len, &res), 70);
+	ck_assert_int_eq(chain_collect(&none, &extra_pem, &ca_pem, key, &res),
+	    70);
 	free(ut_stderr_end());
 	chain_free(&res);
-	buf_free(&key);
+	X509_PUBKEY_free(key);
 	/* A leaf for another key than the CSR's is refused. */
 	key = spki_of(k.sub.key);
 	ut_stderr_begin();
 	ck_assert_int_eq(chain_collect(&leaf_pem, &extra_pem, &ca_pem,
-	    key.data, key.len, &res), 65);
+	    key, &res), 65);
 	free(ut_stderr_end());
 	chain_free(&res);
-	buf_free(&key);
+	X509_PUBKEY_free(key);
 	buf_free(&leaf_pem);
 	buf_free(&extra_pem);
 	buf_free(&ca_pem);
@@ -272,7 +267,7 @@ START_TEST(chain_renewal_due)
 	struct pki	 k;
 	struct cert	*c = NULL;
 	X509		*leafs[1];
-	struct buf	 key, other;
+	X509_PUBKEY	*key, *other;
 	char		*path;
 
 	pki_make(&k);
@@ -281,19 +276,18 @@ START_TEST(chain_renewal_due)
 	key = spki_of(k.leaf_key);
 	other = spki_of(k.root.key);
 	/* Valid for 10 more days: not due within 5, due within 20. */
-	ck_assert_int_eq(chain_not_due(path, key.data, key.len, 5, &c), 1);
+	ck_assert_int_eq(chain_not_due(path, key, 5, &c), 1);
 	ck_assert_ptr_nonnull(c);
 	cert_free(c);
 	c = NULL;
-	ck_assert_int_eq(chain_not_due(path, key.data, key.len, 20, &c), 0);
-	ck_assert_int_eq(chain_not_due(path, other.data, other.len, 5, &c), 0);
-	ck_assert_int_eq(chain_not_due("/nonexistent", key.data, key.len, 5,
-	    &c), 0);
+	ck_assert_int_eq(chain_not_due(path, key, 20, &c), 0);
+	ck_assert_int_eq(chain_not_due(path, other, 5, &c), 0);
+	ck_assert_int_eq(chain_not_due("/nonexistent", key, 5, &c), 0);
 	ck_assert_ptr_null(c);
 	unlink(path);
 	free(path);
-	buf_free(&key);
-	buf_free(&other);
+	X509_PUBKEY_free(key);
+	X509_PUBKEY_free(other);
 	pki_free(&k);
 }
 END_TEST
@@ -309,7 +303,8 @@ START_TEST(chain_renewal_reads_bounded)
 	struct pki	 k;
 	struct cert	*c = NULL;
 	X509		*leafs[1];
-	struct buf	 key, b = { 0 };
+	X509_PUBKEY	*key;
+	struct buf	 b = { 0 };
 	char		*path, *big, fifo[4096];
 	unsigned char	*data;
 	size_t		 len;
@@ -318,7 +313,7 @@ START_TEST(chain_renewal_reads_bounded)
 	leafs[0] = k.leaf;
 	path = pem_file(leafs, 1);
 	key = spki_of(k.leaf_key);
-	ck_assert_int_eq(chain_not_due(path, key.data, key.len, 5, &c), 1);
+	ck_assert_int_eq(chain_not_due(path, key, 5, &c), 1);
 	cert_free(c);
 	c = NULL;
 
@@ -329,7 +324,7 @@ START_TEST(chain_renewal_reads_bounded)
 	memset(data, ' ', len);
 	memcpy(data, b.data, b.len);
 	big = ut_temp_file(data, len, 0644);
-	ck_assert_int_eq(chain_not_due(big, key.data, key.len, 5, &c), 0);
+	ck_assert_int_eq(chain_not_due(big, key, 5, &c), 0);
 	/* the bound is exact: one byte over fails, a bound one larger reads */
 	buf_free(&b);
 	ck_assert_int_eq(util_read_quiet(big, CERTFILE_MAX, &b), -1);
@@ -340,7 +335,7 @@ START_TEST(chain_renewal_reads_bounded)
 	snprintf(fifo, sizeof(fifo), "%s.fifo", path);
 	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
 	alarm(5);
-	ck_assert_int_eq(chain_not_due(fifo, key.data, key.len, 5, &c), 0);
+	ck_assert_int_eq(chain_not_due(fifo, key, 5, &c), 0);
 	alarm(0);
 	ck_assert_ptr_null(c);
 
@@ -351,7 +346,7 @@ START_TEST(chain_renewal_reads_bounded)
 	free(data);
 	free(path);
 	buf_free(&b);
-	buf_free(&key);
+	X509_PUBKEY_free(key);
 	pki_free(&k);
 }
 END_TEST

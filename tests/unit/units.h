@@ -20,7 +20,7 @@ Suite		*config_suite(void);
 Suite		*csr_suite(void);
 Suite		*runner_suite(void);
 Suite		*cert_suite(void);
-Suite		*spki_suite(void);
+Suite		*keys_suite(void);
 
 /* An acme2certifier acme_srv.cfg with a [CAhandler] for CMP. */
 extern const char acme_srv_cfg[];
