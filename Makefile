@@ -23,11 +23,13 @@ WARNINGS = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wpointer-arith \
 CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SSL_CFLAGS) $(CFLAGS) -fPIE
 
-LIB_SRCS = util.c ini.c csr.c config.c runner.c cert.c chain.c output.c \
-	   confcheck.c
+LIB_SRCS = msg.c stop.c util.c ini.c csr.c secret.c config.c confrules.c \
+	   echo.c runner.c diag.c \
+	   cert.c chain.c output.c confcheck.c enroll.c
 LIB_OBJS = $(LIB_SRCS:.c=.o)
-HEADERS	 = util.h ini.h csr.h config.h runner.h cert.h chain.h output.h \
-	   confcheck.h
+HEADERS	 = msg.h stop.h util.h ini.h csr.h secret.h config.h echo.h runner.h \
+	   diag.h \
+	   cert.h chain.h output.h confcheck.h enroll.h
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 FUZZ_DIR  = build-fuzz
@@ -54,8 +56,8 @@ fuzz-build:
 	@mkdir -p $(FUZZ_DIR)
 	@for f in $(FUZZERS); do \
 	    $(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
-		-I. -o $(FUZZ_DIR)/fuzz_$$f tests/fuzz/fuzz_$$f.c util.c ini.c \
-		csr.c cert.c $(SSL_LIBS) || exit 1; \
+		-I. -o $(FUZZ_DIR)/fuzz_$$f tests/fuzz/fuzz_$$f.c msg.c stop.c \
+		util.c ini.c csr.c cert.c $(SSL_LIBS) || exit 1; \
 	done
 
 fuzz-regress: fuzz-build

@@ -1,42 +1,28 @@
 /*
  * cmpenroll: enroll a certificate from a CMP CA by running openssl cmp.
- * main() reads as the pipeline: options, config, CSR, command, run,
- * collect, print.
+ * main() reads as the pipeline: options, config, then the one thing asked
+ * for (a check, a revocation, an enrollment), then the result.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include <openssl/bn.h>
 #include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
+#include <openssl/opensslv.h>
 
-#include "chain.h"
 #include "confcheck.h"
-#include "config.h"
-#include "csr.h"
+#include "echo.h"
+#include "enroll.h"
 #include "output.h"
-#include "runner.h"
+#include "stop.h"
 #include "util.h"
 
 #define VERSION		"1.0.0"
 #define DEFAULT_CONFIG	"/etc/cmpenroll/cmpenroll.ini"
 #define DEFAULT_SECTION	"CAhandler"
-
-struct cli {
-	struct options	 opt;
-	const char	*csr_path;
-	const char	*out, *cert_out, *chain_out;
-	long		 renew_within;	/* -1: not asked */
-	int		 dry_run, check, json;
-};
 
 enum {
 	OPT_MAPPING = 256, OPT_CMD, OPT_OLDCERT, OPT_KEY, OPT_REVOKE,
@@ -68,18 +54,76 @@ static const struct option long_options[] = {
 	{ NULL,		  0,		     NULL, 0 }
 };
 
+static const char synopsis[] =
+    "usage: cmpenroll [-nqvV] [-c file] [-s section] [-t seconds] "
+    "[--mapping csr|fields]\n"
+    "                 [--cmd ir|cr|p10cr|kur] [--oldcert file] "
+    "[--key file]\n"
+    "                 [-o file] [--cert-out file] [--chain-out file] "
+    "[--renew-within days]\n"
+    "                 [--json] [--check] csr\n"
+    "       cmpenroll [options] --revoke cert [--reason reason]\n";
+
+/* --help: every option, the reasons and the exit codes, one line each. */
+static const char help[] =
+    "\nEnroll a certificate for a PKCS#10 CSR (a file, or - for stdin) from a "
+    "CMP CA\nthrough openssl cmp, and print it and its chain (PEM) on "
+    "stdout.\n\n"
+    "  -c, --config FILE       the ini file ($CMPENROLL_CONFIG, else "
+    DEFAULT_CONFIG ")\n"
+    "  -s, --section NAME      its section (default " DEFAULT_SECTION ")\n"
+    "  -t, --timeout SECONDS   end the whole run after so long (exit 75)\n"
+    "  -o, --out FILE          certificate and chain to FILE (- for stdout)\n"
+    "      --cert-out FILE     the certificate alone to FILE\n"
+    "      --chain-out FILE    the chain alone to FILE\n"
+    "      --renew-within DAYS exit 1 while the certificate in -o or "
+    "--cert-out is\n"
+    "                          valid for more than DAYS days\n"
+    "      --mapping csr|fields  send the CSR (default), or its key, "
+    "subject and names\n"
+    "      --cmd ir|cr|p10cr|kur the request type (default ir, or "
+    "cmp_cmd)\n"
+    "      --oldcert FILE      kur: the certificate to update\n"
+    "      --key FILE          kur: its private key\n"
+    "      --revoke CERT       revoke CERT instead of enrolling\n"
+    "      --reason REASON     why CERT is revoked (see below)\n"
+    "  -n, --dry-run           print the openssl command (secrets masked); "
+    "send nothing\n"
+    "      --check             check the config (and CSR) against openssl; "
+    "send nothing\n"
+    "      --json              print the result, errors included, as one "
+    "JSON object\n"
+    "  -v, --verbose           show the openssl command and its log; -vv: "
+    "debug log\n"
+    "  -q, --quiet             print nothing but errors\n"
+    "  -h, --help              this help\n"
+    "  -V, --version           the version and the libcrypto it runs with\n"
+    "\nreasons: unspecified(0) keyCompromise(1) cACompromise(2) "
+    "affiliationChanged(3)\n  superseded(4) cessationOfOperation(5) "
+    "certificateHold(6) removeFromCRL(8)\n  privilegeWithdrawn(9) "
+    "aACompromise(10)\n"
+    "\nexit status:\n"
+    "  0    done\n"
+    "  1    not due for renewal (--renew-within)\n"
+    "  64   wrong command line\n"
+    "  65   the CSR or a certificate is refused\n"
+    "  66   an input file cannot be read\n"
+    "  69   the CA cannot be reached\n"
+    "  70   internal error\n"
+    "  73   an output cannot be written\n"
+    "  75   try again later (the CA waits, a timeout)\n"
+    "  76   the CA's answer breaks the protocol\n"
+    "  77   the CA refused, or authentication failed\n"
+    "  78   configuration error (cmpenroll --check shows all)\n"
+    "  128+n  stopped by signal n\n"
+    "\nThe configuration keys and the rest: man cmpenroll\n";
+
 static void
-usage(FILE *f)
+usage(FILE *f, int full)
 {
-	fprintf(f,
-	    "usage: cmpenroll [-nqvV] [-c file] [-s section] [-t seconds] "
-	    "[--mapping csr|fields]\n"
-	    "                 [--cmd ir|cr|p10cr|kur] [--oldcert file] "
-	    "[--key file]\n"
-	    "                 [-o file] [--cert-out file] [--chain-out file] "
-	    "[--renew-within days]\n"
-	    "                 [--json] [--check] csr\n"
-	    "       cmpenroll [options] --revoke cert [--reason reason]\n");
+	fputs(synopsis, f);
+	if (full)
+		fputs(help, f);
 }
 
 static int
@@ -133,7 +177,7 @@ parse_option(struct cli *cli, int ch, const char *arg)
 	case 't':
 		if (parse_number(arg, 86400 * 365, &n) != 0 || n == 0)
 			return bad_usage("--timeout takes seconds", arg);
-		runner_set_deadline((unsigned int)n);
+		stop_set_deadline((unsigned int)n);
 		break;
 	case 'o': cli->out = arg; break;
 	case OPT_CERT_OUT: cli->cert_out = arg; break;
@@ -157,7 +201,8 @@ parse_option(struct cli *cli, int ch, const char *arg)
 static int
 check_usage(struct cli *cli, int argc, char **argv)
 {
-	int nargs = argc - optind;
+	const char	*renewed = cli->out ? cli->out : cli->cert_out;
+	int		 nargs = argc - optind;
 
 	if (cli->opt.revoke != NULL ? nargs != 0 :
 	    nargs != 1 && !(cli->check && nargs == 0))
@@ -170,9 +215,10 @@ check_usage(struct cli *cli, int argc, char **argv)
 	    (cli->opt.cmd == NULL || strcmp(cli->opt.cmd, "kur") != 0))
 		return bad_usage("--oldcert and --key go with --cmd kur",
 		    NULL);
-	if (cli->renew_within >= 0 && cli->out == NULL &&
-	    cli->cert_out == NULL)
-		return bad_usage("--renew-within needs -o or --cert-out", NULL);
+	if (cli->renew_within >= 0 && (renewed == NULL ||
+	    strcmp(renewed, "-") == 0))
+		return bad_usage("--renew-within needs -o or --cert-out naming "
+		    "a file", NULL);
 	if (cli->dry_run && cli->check)
 		return bad_usage("--dry-run and --check exclude each other",
 		    NULL);
@@ -190,6 +236,22 @@ print_version(void)
 	    OpenSSL_version(OPENSSL_VERSION), OPENSSL_VERSION_TEXT);
 }
 
+static const char shortopts[] = ":c:s:t:o:nvqhV";
+
+/* --json shapes every error, a bad option's too: so it is found first. */
+static int
+wants_json(int argc, char **argv)
+{
+	int ch, json = 0;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, shortopts, long_options,
+	    NULL)) != -1)
+		json |= ch == OPT_JSON;
+	optind = 0;
+	return json;
+}
+
 static int
 parse_args(struct cli *cli, int argc, char **argv)
 {
@@ -198,19 +260,19 @@ parse_args(struct cli *cli, int argc, char **argv)
 	memset(cli, 0, sizeof(*cli));
 	cli->opt.revreason = -1;
 	cli->renew_within = -1;
+	cli->json = wants_json(argc, argv);
 	/* getopt's own messages would not be one "cmpenroll: " line. */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":c:s:t:o:nvqhV", long_options,
+	while ((ch = getopt_long(argc, argv, shortopts, long_options,
 	    NULL)) != -1) {
 		if (ch == '?' || ch == ':')
 			optarg = argv[optind - 1];
-		if (ch == 'h') {
-			usage(stdout);
-			exit(0);
-		}
-		if (ch == 'V') {
-			print_version();
-			exit(0);
+		if (ch == 'h' || ch == 'V') {
+			if (ch == 'h')
+				usage(stdout, 1);
+			else
+				print_version();
+			exit(fflush(stdout) == 0 ? 0 : EX_CANTCREAT);
 		}
 		if ((rc = parse_option(cli, ch, optarg)) != 0)
 			return rc;
@@ -225,353 +287,18 @@ parse_args(struct cli *cli, int argc, char **argv)
 	return check_usage(cli, argc, argv);
 }
 
-/* Everything one run owns; freed in one place. */
-struct state {
-	struct config	 cfg;
-	struct csr	 csr;
-	struct command	 cmd;
-	struct run_result run;
-	struct cmp_diag	 diag;
-	struct issued	 issued;
-	struct cert	*subject_cert;	/* revoked, or the one not yet due */
-	const char	*status;
-	char		 key_path[PATH_MAX];
-};
-
-static void
-state_free(struct state *st)
-{
-	config_free(&st->cfg);
-	csr_free(&st->csr);
-	command_free(&st->cmd);
-	runner_result_free(&st->run);
-	chain_free(&st->issued);
-	cert_free(st->subject_cert);
-}
-
 /*
- * Where openssl reads the CSR and writes what it saves: pipes, so that no
- * file goes to disk only to be read back.  Only the fields mapping needs
- * the private work folder, for the CSR's public key, since openssl opens
- * -newkey twice.  A revocation saves nothing.
+ * What goes to stderr while openssl runs: its log under -v; on a
+ * terminal, the waiting line, unless -q or --json asked for quiet.
  */
-static int
-prepare_files(struct state *st, int key_file, struct files *f)
+static enum echo_mode
+echo_mode(const struct cli *cli)
 {
-	char	*wd;
-	int	 rc;
-
-	memset(f, 0, sizeof(*f));
-	f->csr = RUNNER_FEED_PATH;
-	f->certout = runner_capture_path(0);
-	f->extracertsout = runner_capture_path(1);
-	f->cacertsout = runner_capture_path(2);
-	if (!key_file)
-		return 0;
-	if ((rc = runner_workdir_create(st->cfg.tmp_dir, &wd)) != 0)
-		return rc;
-	snprintf(st->key_path, sizeof(st->key_path), "%s/newkey.pem", wd);
-	f->newkey = st->key_path;
-	return 0;
-}
-
-/* The "fields" mapping hands openssl the CSR's public key as a file. */
-static int
-write_public_key(const struct state *st, const char *path)
-{
-	struct buf	 pem = { 0 };
-	int		 rc;
-
-	if ((rc = csr_key_pem(st->csr.view, &pem)) == 0)
-		rc = util_write_new(path, pem.data, pem.len);
-	buf_free(&pem);
-	return rc;
-}
-
-/* What the child's end means, reported once, as an exit status. */
-static int
-interpret_run(struct state *st)
-{
-	/* main reports the signal */
-	if (st->run.interrupted)
-		return 128 + st->run.interrupted;
-	if (st->run.timed_out) {
-		msg_err("timed out (--timeout); openssl cmp was stopped");
-		return EX_TEMPFAIL;
-	}
-	if (!st->run.exited) {
-		msg_err("openssl cmp died of signal %d", st->run.term_signal);
-		return EX_SOFTWARE;
-	}
-	if (st->run.exit_code == 0)
-		return 0;
-	runner_diagnose(st->run.output.len ? (char *)st->run.output.data : "",
-	    &st->diag);
-	if (*st->diag.detail == '\0')
-		msg_err("%s: exit status %d, no output", st->diag.what,
-		    st->run.exit_code);
-	else
-		msg_err("%s: %s", st->diag.what, st->diag.detail);
-	return st->diag.exit_status;
-}
-
-/* Does openssl get the CSR's fields rather than the CSR itself? */
-static int
-needs_fields(const struct state *st)
-{
-	return st->cmd.mapping == MAPPING_FIELDS &&
-	    strcmp(st->cmd.cmd, "p10cr") != 0;
-}
-
-static int
-build_command(struct state *st, const struct cli *cli, const struct files *f)
-{
-	char	*line;
-	int	 rc;
-
-	if ((rc = config_command(&st->cfg, &cli->opt, f, st->csr.view,
-	    &st->cmd)) != 0)
-		return rc;
-	if (verbosity > 0) {
-		line = runner_command_line(&st->cmd);
-		msg_info("running %s", line);
-		free(line);
-	}
-	return 0;
-}
-
-/*
- * The csr mapping: openssl reads the CSR from a pipe.  It is started
- * first and the signature checked while it loads: it blocks reading the
- * CSR, so nothing reaches the CA before the check has passed, and a CSR
- * that fails it stops openssl with nothing sent.
- */
-static int
-run_fed(struct state *st, const struct cli *cli)
-{
-	struct runner_child	 child;
-	struct buf		 pem = { 0 };
-	int			 rc;
-
-	if ((rc = csr_pem(&st->csr, &pem)) == 0 &&
-	    (rc = runner_start(&st->cmd, 1, RUNNER_CAPTURES, &child)) == 0) {
-		if ((rc = csr_check(cli->csr_path, &st->csr)) != 0)
-			runner_abort(&child);
-		else
-			rc = runner_finish(&child, pem.data, pem.len,
-			    &st->run);
-	}
-	buf_free(&pem);
-	return rc;
-}
-
-/* The fields mapping: the CSR's public key in the work folder. */
-static int
-run_fields(struct state *st, const struct cli *cli, const struct files *f)
-{
-	int rc;
-
-	if ((rc = csr_check(cli->csr_path, &st->csr)) != 0 ||
-	    (rc = write_public_key(st, f->newkey)) != 0)
-		return rc;
-	return runner_run(&st->cmd, NULL, 0, RUNNER_CAPTURES, &st->run);
-}
-
-/*
- * Run openssl on the CSR, which it gets through a pipe, or (mapping
- * fields) as its subject and names on the command line and its public key
- * in a file.  What openssl saves comes back through the capture pipes.
- */
-static int
-run_command(struct state *st, const struct cli *cli)
-{
-	struct files	 f;
-	int		 rc;
-
-	if ((rc = config_resolve(&st->cfg, &cli->opt, &st->cmd)) != 0 ||
-	    (rc = prepare_files(st, needs_fields(st), &f)) != 0 ||
-	    (rc = build_command(st, cli, &f)) != 0)
-		return rc;
-	if ((rc = needs_fields(st) ? run_fields(st, cli, &f) :
-	    run_fed(st, cli)) != 0)
-		return rc;
-	if (st->run.overflow) {
-		msg_err("openssl cmp saved more than %d bytes of certificates",
-		    CERTFILE_MAX);
-		return EX_PROTOCOL;
-	}
-	return interpret_run(st);
-}
-
-static void
-describe(const struct cert *c, char *out, size_t sz)
-{
-	char subject[512], serial[128], expires[64];
-
-	cert_name_text(cert_subject(c), subject, sizeof(subject));
-	cert_serial_text(c, serial, sizeof(serial));
-	cert_time_text(cert_not_after(c), expires, sizeof(expires));
-	snprintf(out, sz, "%s, serial %s, expires %s", subject, serial,
-	    expires);
-}
-
-/* Output files that could not take the result fail before anything is sent. */
-static int
-check_targets(const struct cli *cli)
-{
-	const char	*paths[] = { cli->out, cli->cert_out, cli->chain_out };
-	size_t		 i;
-	int		 rc;
-
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (paths[i] != NULL && (rc = util_check_target(paths[i])) != 0)
-			return rc;
-	return 0;
-}
-
-/*
- * Every file named is staged first and renamed over its target only when
- * all of them were written: a failed run changes none of them.  Standard
- * output gets the bundle when no file was named.
- */
-static int
-write_outputs(struct state *st, const struct cli *cli)
-{
-	const struct {
-		const char	*path;
-		int		 leaf, chain;
-	} outs[] = {
-		{ cli->out, 1, 1 },
-		{ cli->cert_out, 1, 0 },
-		{ cli->chain_out, 0, 1 },
-	};
-	struct staged	 staged[sizeof(outs) / sizeof(outs[0])];
-	struct buf	 b = { 0 };
-	size_t		 i, n = 0;
-	int		 rc = 0;
-
-	for (i = 0; i < sizeof(outs) / sizeof(outs[0]) && rc == 0; i++) {
-		if (outs[i].path == NULL)
-			continue;
-		b.len = 0;
-		chain_pem(&st->issued, outs[i].leaf, outs[i].chain, &b);
-		if ((rc = util_stage(outs[i].path, b.data, b.len,
-		    &staged[n])) == 0)
-			n++;
-	}
-	for (i = 0; i < n; i++) {
-		if (rc == 0)
-			rc = util_commit(&staged[i]);
-		else
-			util_discard(&staged[i]);
-	}
-	if (rc == 0 && n == 0 && !cli->json) {
-		b.len = 0;
-		chain_pem(&st->issued, 1, 1, &b);
-		rc = output_stdout(&b);
-	}
-	buf_free(&b);
-	return rc;
-}
-
-static int
-dry_run(struct state *st, const struct cli *cli)
-{
-	/* Names that work when the line is pasted into an empty folder. */
-	const struct files f = { cli->csr_path, "newkey.pem", "cert.pem",
-	    "extracerts.pem", "cacerts.pem" };
-	struct buf	 b = { 0 };
-	char		*line;
-	int		 rc;
-
-	if ((rc = config_command(&st->cfg, &cli->opt, &f, st->csr.view,
-	    &st->cmd)) != 0)
-		return rc;
-	line = runner_command_line(&st->cmd);
-	buf_printf(&b, "%s\n", line);
-	free(line);
-	rc = output_stdout(&b);
-	buf_free(&b);
-	return rc;
-}
-
-static int
-enroll(struct state *st, const struct cli *cli)
-{
-	const char	*target = cli->out ? cli->out : cli->cert_out;
-	const X509_PUBKEY *key;
-	char		 text[1024];
-	int		 rc;
-
-	if ((rc = csr_read(cli->csr_path, &st->csr)) != 0 ||
-	    (rc = check_targets(cli)) != 0)
-		return rc;
-	/* A run checks the signature while openssl starts (run_fed). */
-	if ((cli->dry_run || cli->renew_within >= 0) &&
-	    (rc = csr_check(cli->csr_path, &st->csr)) != 0)
-		return rc;
-	key = csr_pubkey(st->csr.view);
-	if (cli->renew_within >= 0 && chain_not_due(target, key,
-	    cli->renew_within, &st->subject_cert)) {
-		cert_time_text(cert_not_after(st->subject_cert), text,
-		    sizeof(text));
-		msg_info("not due for renewal (expires %s)", text);
-		st->status = "not_due";
-		return EX_NOTDUE;
-	}
-	if (cli->dry_run)
-		return dry_run(st, cli);
-	if ((rc = run_command(st, cli)) != 0)
-		return rc;
-	if ((rc = chain_collect(&st->run.captured[0], &st->run.captured[1],
-	    &st->run.captured[2], key, &st->issued)) != 0 ||
-	    (rc = write_outputs(st, cli)) != 0)
-		return rc;
-	st->status = "issued";
-	describe(st->issued.leaf, text, sizeof(text));
-	msg_info("issued %s", text);
-	return 0;
-}
-
-static int
-load_cert(const char *path, struct cert **out)
-{
-	struct buf	 b = { 0 };
-	int		 rc;
-
-	if ((rc = util_read_file(path, CERTFILE_MAX, "certificate",
-	    EX_DATAERR, &b)) != 0)
-		return rc;
-	if (cert_read_pem(b.data, b.len, out, 1) != 1) {
-		msg_err("%s: not a PEM certificate", path);
-		rc = EX_DATAERR;
-	}
-	buf_free(&b);
-	return rc;
-}
-
-static int
-revoke_cert(struct state *st, const struct cli *cli)
-{
-	struct files	 f;
-	char		 text[1024];
-	int		 rc;
-
-	if ((rc = load_cert(cli->opt.revoke, &st->subject_cert)) != 0)
-		return rc;
-	if (cli->dry_run) {
-		st->status = "revoked";
-		return dry_run(st, cli);
-	}
-	if ((rc = prepare_files(st, 0, &f)) != 0 ||
-	    (rc = build_command(st, cli, &f)) != 0 ||
-	    (rc = runner_run(&st->cmd, NULL, 0, 0, &st->run)) != 0 ||
-	    (rc = interpret_run(st)) != 0)
-		return rc;
-	st->status = "revoked";
-	describe(st->subject_cert, text, sizeof(text));
-	msg_info("revoked %s", text);
-	return 0;
+	if (verbosity > 0)
+		return ECHO_LOG;
+	if (verbosity == 0 && !cli->json && isatty(STDERR_FILENO))
+		return ECHO_WAITING;
+	return ECHO_NONE;
 }
 
 static int
@@ -599,12 +326,28 @@ emit_json(struct state *st, int rc)
 	return rc;
 }
 
+/*
+ * Every failure says why in one line.  One that has not (a stop that
+ * ended a wait without a word) is said here, so that no run fails
+ * silently and --json's error is never empty.
+ */
+static int
+report_unsaid(int rc)
+{
+	if (rc == 0 || rc == EX_NOTDUE || *msg_last_error() != '\0')
+		return rc;
+	if (stop_pending())
+		return stop_report();
+	msg_err("failed with exit status %d", rc);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct state	st;
 	struct cli	cli;
-	int		rc, sig;
+	int		rc;
 
 	memset(&st, 0, sizeof(st));
 	/*
@@ -612,31 +355,26 @@ main(int argc, char **argv)
 	 * does: which providers verify the CSR is libcrypto's default.
 	 */
 	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-	runner_signals_install();
+	stop_install();
 	if ((rc = parse_args(&cli, argc, argv)) != 0)
 		goto out;
+	echo_set_mode(echo_mode(&cli));
+	stop_phase("reading the config");
 	if ((rc = config_load(cli.opt.config_path, cli.opt.section,
 	    &st.cfg)) != 0)
 		goto out;
-	if (cli.check)
+	if (stop_pending())
+		rc = stop_report();
+	else if (cli.check)
 		rc = check_run(&st.cfg, &cli.opt, cli.csr_path);
-	else if (cli.opt.revoke != NULL)
-		rc = revoke_cert(&st, &cli);
-	else
-		rc = enroll(&st, &cli);
+	else if ((rc = config_rules(&st.cfg)) == 0)
+		rc = cli.opt.revoke != NULL ? enroll_revoke(&st, &cli) :
+		    enroll_csr(&st, &cli);
 out:
-	/*
-	 * A stop signal that cut the run short, wherever it waited (openssl,
-	 * a CSR on stdin): reported here, once.  One that came after the work
-	 * was done changes nothing: the outputs are written.
-	 */
-	if (rc != 0 && (sig = runner_caught_signal()) != 0) {
-		msg_err("stopped by signal %d (%s)", sig, strsignal(sig));
-		rc = 128 + sig;
-	}
+	rc = report_unsaid(rc);
 	if (cli.json && !cli.dry_run && !cli.check)
 		rc = emit_json(&st, rc);
-	state_free(&st);
+	enroll_free(&st);
 	runner_workdir_remove();
 	return rc;
 }

@@ -13,6 +13,7 @@
 
 #include "confcheck.h"
 #include "runner.h"
+#include "stop.h"
 
 /* Flags whose value names files. */
 static const char *const file_flags[] = {
@@ -25,12 +26,6 @@ static const char *const file_flags[] = {
 static const char *const list_flags[] = {
 	"trusted", "untrusted", "extracerts", "own_trusted", "out_trusted",
 	"tls_extra", "tls_trusted", "reqin", "rspin"
-};
-
-/* Keys the tool reads itself that are not openssl flags. */
-static const char *const own_only[] = {
-	"cmp_openssl_bin", "cmp_tmp_dir", "cmp_ref_variable",
-	"cmp_secret_variable", "cmp_mapping"
 };
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -152,55 +147,17 @@ is_number(const char *s, int allow_negative)
 	return 1;
 }
 
+/*
+ * One key that is an openssl flag, against what the configured openssl
+ * knows: 1 when it has a problem (already reported).
+ */
 static int
-check_source(const struct config *cfg, const struct ini_entry *e)
-{
-	if (strncmp(e->value, "env:", 4) == 0 && getenv(e->value + 4) == NULL) {
-		msg_err("%s:%lu: %s: environment variable %s is not set",
-		    cfg->path, e->line, e->key, e->value + 4);
-		return 1;
-	}
-	if (strncmp(e->value, "file:", 5) == 0 &&
-	    access(e->value + 5, R_OK) != 0) {
-		msg_err("%s:%lu: %s: cannot read %s", cfg->path, e->line,
-		    e->key, e->value + 5);
-		return 1;
-	}
-	return 0;
-}
-
-static int
-check_own(const struct config *cfg, const struct ini_entry *e)
-{
-	if (strstr(e->key, "_variable") != NULL && getenv(e->value) == NULL) {
-		msg_err("%s:%lu: %s: environment variable %s is not set",
-		    cfg->path, e->line, e->key, e->value);
-		return 1;
-	}
-	if (strcmp(e->key, "cmp_mapping") == 0 &&
-	    strcmp(e->value, "csr") != 0 && strcmp(e->value, "fields") != 0) {
-		msg_err("%s:%lu: cmp_mapping must be csr or fields", cfg->path,
-		    e->line);
-		return 1;
-	}
-	return 0;
-}
-
-/* One key: 1 when it has a problem (already reported). */
-static int
-check_key(const struct config *cfg, const char *help,
+check_flag(const struct config *cfg, const char *help,
     const struct ini_entry *e)
 {
 	const char	*flag = e->key + 4;
 	char		 type[32], near[64];
 
-	if (config_key_kind(e->key) == KEY_RESERVED) {
-		msg_err("%s:%lu: %s is set by cmpenroll itself and cannot be "
-		    "configured", cfg->path, e->line, e->key);
-		return 1;
-	}
-	if (in_list(e->key, own_only, NITEMS(own_only)))
-		return check_own(cfg, e);
 	if (help_entry(help, flag, type, sizeof(type)) == NULL) {
 		if (nearest_flag(help, flag, near, sizeof(near)) != NULL)
 			msg_err("%s:%lu: %s: openssl cmp has no flag -%s; did "
@@ -209,11 +166,6 @@ check_key(const struct config *cfg, const char *help,
 		else
 			msg_err("%s:%lu: %s: openssl cmp has no flag -%s",
 			    cfg->path, e->line, e->key, flag);
-		return 1;
-	}
-	if (strcmp(e->key, "cmp_cmd") == 0 && !config_cmd_known(e->value)) {
-		msg_err("%s:%lu: cmp_cmd must be ir, cr, p10cr or kur",
-		    cfg->path, e->line);
 		return 1;
 	}
 	if (strcasecmp(e->value, "True") == 0 ||
@@ -230,10 +182,31 @@ check_key(const struct config *cfg, const char *help,
 		return check_files(cfg, e, ", \t");
 	if (in_list(flag, file_flags, NITEMS(file_flags)))
 		return check_files(cfg, e, "");
-	if (config_key_kind(e->key) == KEY_SECRET ||
-	    strcmp(e->key, "cmp_secret") == 0)
-		return check_source(cfg, e);
 	return 0;
+}
+
+/*
+ * Every cmp_ key: the rules a run applies (confrules.c), then, for a
+ * flag, what the configured openssl knows.  The number of problems.
+ */
+static int
+check_keys(const struct config *cfg, const char *help)
+{
+	const struct ini_entry	**items;
+	size_t			  i, n;
+	int			  problems = 0;
+
+	n = ini_items(cfg->ini, cfg->section, &items);
+	for (i = 0; i < n; i++) {
+		if (strncmp(items[i]->key, "cmp_", 4) != 0)
+			continue;
+		if (config_entry_rules(cfg, items[i]) != 0)
+			problems++;
+		else if (config_key_kind(items[i]->key) != KEY_OWN)
+			problems += check_flag(cfg, help, items[i]);
+	}
+	free(items);
+	return problems;
 }
 
 /* Run cfg's openssl with one or two arguments; 0 when it ran and wrote. */
@@ -257,8 +230,8 @@ run_openssl(const struct config *cfg, const char *a1, const char *a2,
 }
 
 /*
- * What openssl cmp -help prints, or NULL with *rc set: a stop signal is
- * left to main to report, a timeout and a foreign binary are reported here.
+ * What openssl cmp -help prints, or NULL with *rc set (and reported): a
+ * stop signal or the deadline, or a foreign binary.
  */
 static char *
 fetch_help(const struct config *cfg, int *rc)
@@ -271,11 +244,8 @@ fetch_help(const struct config *cfg, int *rc)
 		help = util_xcalloc(1, r.output.len + 2);
 		help[0] = '\n';
 		memcpy(help + 1, r.output.data, r.output.len);
-	} else if (r.interrupted) {
-		*rc = EX_UNAVAILABLE;
-	} else if (r.timed_out) {
-		msg_err("timed out (--timeout); openssl was stopped");
-		*rc = EX_TEMPFAIL;
+	} else if (r.stopped) {
+		*rc = stop_report();
 	} else {
 		msg_err("%s cmp -help lists no flags: is cmp_openssl_bin an "
 		    "OpenSSL 3 binary?", cfg->openssl_bin);
@@ -311,19 +281,14 @@ int
 check_run(const struct config *cfg, const struct options *opt,
     const char *csr_path)
 {
-	const struct ini_entry	**items;
-	struct csr		  csr;
-	char			 *help;
-	size_t			  i, n;
-	int			  problems = 0, rc = 0;
+	struct csr	 csr;
+	char		*help;
+	int		 problems, rc = 0;
 
 	if ((help = fetch_help(cfg, &rc)) == NULL)
 		return rc;
-	n = ini_items(cfg->ini, cfg->section, &items);
-	for (i = 0; i < n; i++)
-		if (strncmp(items[i]->key, "cmp_", 4) == 0)
-			problems += check_key(cfg, help, items[i]);
-	free(items);
+	problems = check_keys(cfg, help);
+	problems += config_section_rules(cfg) != 0;
 	free(help);
 	memset(&csr, 0, sizeof(csr));
 	if (csr_path != NULL && csr_load(csr_path, &csr) != 0)

@@ -13,7 +13,7 @@
 #include <openssl/crypto.h>
 
 #include "config.h"
-#include "runner.h"
+#include "secret.h"
 
 #define PREFIX		"cmp_"
 #define PREFIX_LEN	4
@@ -26,6 +26,7 @@ static const struct key_rule {
 	enum key_kind	 kind;
 } key_rules[] = {
 	{ "cmp_openssl_bin",	 KEY_OWN },
+	{ "cmp_openssl_conf",	 KEY_OWN },
 	{ "cmp_tmp_dir",	 KEY_OWN },
 	{ "cmp_ref",		 KEY_OWN },
 	{ "cmp_secret",		 KEY_OWN },
@@ -243,41 +244,23 @@ command_free(struct command *c)
 }
 
 /*
- * Hand a pass phrase source to openssl: env:, file: and fd: as given; a
- * secret in clear (pass:X or bare X) through the child's own environment,
- * so that it never stands in an argv that every local user can read.
+ * Read the secret that source names and hand it to openssl through the
+ * child's own environment, as env:CMPENROLL_PASS_<FLAG>: it never stands
+ * in an argv that every local user can read, and openssl never sees a
+ * source it could misread (it takes an unreadable file: for the secret).
+ * where names the config line for messages.
  */
 static int
 push_secret(struct command *c, const char *flag, const char *source,
     const char *where)
 {
-	char		name[96], ref[112];
-	const char	*secret = source;
+	struct buf	secret = { 0 };
+	char		name[96], ref[112], why[512];
 	size_t		i;
 
-	if (strncmp(source, "fd:", 3) == 0 &&
-	    strtol(source + 3, NULL, 10) < RUNNER_CAPTURE_FD + RUNNER_CAPTURES) {
-		msg_err("%s: -%s %s cannot work: openssl's descriptors 0 to %d "
-		    "are standard input and output and cmpenroll's pipes; use "
-		    "%d or above", where, flag, source,
-		    RUNNER_CAPTURE_FD + RUNNER_CAPTURES - 1,
-		    RUNNER_CAPTURE_FD + RUNNER_CAPTURES);
-		return EX_CONFIG;
-	}
-	if (is_indirect_source(source)) {
-		push_flag(c, flag, source);
-		return 0;
-	}
-	if (strcmp(source, "stdin") == 0) {
-		msg_err("%s: -%s stdin cannot work: openssl's standard input "
-		    "is not a terminal here", where, flag);
-		return EX_CONFIG;
-	}
-	if (strncmp(source, "pass:", 5) == 0)
-		secret = source + 5;
-	if (strchr(secret, '\n') != NULL) {
-		msg_err("%s: the value of -%s spans several lines", where,
-		    flag);
+	if (secret_read(source, &secret, why, sizeof(why)) != 0) {
+		msg_err("%s: %s", where, why);
+		buf_free(&secret);
 		return EX_CONFIG;
 	}
 	snprintf(name, sizeof(name), SECRET_ENV "%s", flag);
@@ -286,14 +269,16 @@ push_secret(struct command *c, const char *flag, const char *source,
 	snprintf(ref, sizeof(ref), "env:%s", name);
 	push_flag(c, flag, NULL);
 	push(c, ref, 1);
-	push_env(c, name, secret);
+	push_env(c, name, (char *)secret.data);
+	buf_free(&secret);
 	return 0;
 }
 
 /*
  * The recipient in the slash form openssl wants.  acme2certifier also
- * takes "C=DE, CN=x": each unescaped comma starts a new RDN, a '/' inside
- * a value is escaped.
+ * takes "C=DE, CN=x": it puts a '/' in front and turns each comma into a
+ * '/', so a '/' already in the value starts an RDN too ("C=DE/CN=x").
+ * Beyond that, an escaped comma ("\,") stays in the value.
  */
 char *
 config_recipient_to_slash(const char *v)
@@ -314,26 +299,12 @@ config_recipient_to_slash(const char *v)
 			buf_append(&b, "/", 1);
 			while (p[1] == ' ')
 				p++;
-		} else if (*p == '/')
-			buf_append(&b, "\\/", 2);
-		else
+		} else
 			buf_append(&b, p, 1);
 	}
 	res = util_xstrdup((char *)b.data);
 	buf_free(&b);
 	return res;
-}
-
-static int
-valid_flag_name(const char *s)
-{
-	/* "cmp_-keypass" would reach openssl as --keypass, past every rule. */
-	if (!isalnum((unsigned char)*s))
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
-			return 0;
-	return 1;
 }
 
 struct build {
@@ -362,23 +333,18 @@ static int
 emit_generic(struct build *bd, const struct ini_entry *e)
 {
 	const struct key_rule	*r = key_rule(e->key);
-	const char		*flag = e->key + PREFIX_LEN;
+	const char		*flag = e->key + PREFIX_LEN, *problem;
 	char			 where[512];
 
-	snprintf(where, sizeof(where), "%s:%lu", bd->cfg->path, e->line);
-	if (r != NULL && r->kind == KEY_OWN)
-		return 0;
-	if (r != NULL && r->kind == KEY_RESERVED) {
-		msg_err("%s: %s is set by cmpenroll itself and cannot be "
-		    "configured", where, e->key);
+	snprintf(where, sizeof(where), "%s:%lu: %s", bd->cfg->path, e->line,
+	    e->key);
+	/* config_rules has said more; this holds for every caller. */
+	if ((problem = config_key_problem(e->key)) != NULL) {
+		msg_err("%s: %s", where, problem);
 		return EX_CONFIG;
 	}
-	if (!valid_flag_name(flag)) {
-		msg_err("%s: %s does not name an openssl cmp flag", where,
-		    e->key);
-		return EX_CONFIG;
-	}
-	if (overridden(bd, flag) || strcasecmp(e->value, "False") == 0)
+	if ((r != NULL && r->kind == KEY_OWN) || overridden(bd, flag) ||
+	    strcasecmp(e->value, "False") == 0)
 		return 0;
 	if (strcasecmp(e->value, "True") == 0) {
 		push_flag(bd->c, flag, NULL);
@@ -390,25 +356,33 @@ emit_generic(struct build *bd, const struct ini_entry *e)
 	return 0;
 }
 
-/* A value from the config, or from the environment variable it names. */
+/*
+ * The value of key, from the config, or from the environment variable
+ * that key_variable names (acme2certifier's way to keep it out of the
+ * file), with where it came from for messages; *value NULL when neither
+ * is set.  An unset variable is a config error.
+ */
 static int
 direct_or_variable(const struct build *bd, const char *key,
-    const char **value)
+    const char **value, char *where, size_t wsz)
 {
 	const struct ini_entry	*e;
 	char			 vkey[64];
 
-	*value = config_value(bd->cfg, key);
-	if (*value != NULL)
-		return 0;
 	snprintf(vkey, sizeof(vkey), "%s_variable", key);
-	if ((e = ini_get(bd->cfg->ini, bd->cfg->section, vkey)) == NULL)
+	if ((e = ini_get(bd->cfg->ini, bd->cfg->section, key)) != NULL)
+		*value = e->value;
+	else if ((e = ini_get(bd->cfg->ini, bd->cfg->section, vkey)) != NULL) {
+		if ((*value = getenv(e->value)) == NULL) {
+			msg_err("%s:%lu: %s: the environment variable %s is "
+			    "not set", bd->cfg->path, e->line, vkey, e->value);
+			return EX_CONFIG;
+		}
+	} else {
+		*value = NULL;
 		return 0;
-	if ((*value = getenv(e->value)) == NULL) {
-		msg_err("%s:%lu: %s names the environment variable %s, "
-		    "which is not set", bd->cfg->path, e->line, vkey, e->value);
-		return EX_CONFIG;
 	}
+	snprintf(where, wsz, "%s:%lu: %s", bd->cfg->path, e->line, e->key);
 	return 0;
 }
 
@@ -416,17 +390,18 @@ static int
 emit_protection(struct build *bd)
 {
 	const char	*ref, *secret, *recipient;
-	char		*slash, where[512];
+	char		*slash, where[512], ignored[512];
 	int		 rc;
 
-	if ((rc = direct_or_variable(bd, "cmp_ref", &ref)) != 0 ||
-	    (rc = direct_or_variable(bd, "cmp_secret", &secret)) != 0)
+	if ((rc = direct_or_variable(bd, "cmp_ref", &ref, ignored,
+	    sizeof(ignored))) != 0 ||
+	    (rc = direct_or_variable(bd, "cmp_secret", &secret, where,
+	    sizeof(where))) != 0)
 		return rc;
 	/* RFC 9483 4.1.3: a kur is signed with the key being updated. */
 	if (!bd->kur_signed) {
 		if (ref != NULL)
 			push_flag(bd->c, "ref", ref);
-		snprintf(where, sizeof(where), "%s: cmp_secret", bd->cfg->path);
 		if (secret != NULL &&
 		    (rc = push_secret(bd->c, "secret", secret, where)) != 0)
 			return rc;
@@ -555,11 +530,18 @@ emit_request(struct build *bd, const struct files *f,
 			return EX_DATAERR;
 		}
 		if (req != NULL && (subject == NULL || *subject == '\0') &&
-		    sans == NULL) {
-			/* openssl would fill in the RA certificate's subject. */
-			msg_err("the CSR names no subject and no alternative "
-			    "name");
+		    (sans == NULL || strcmp(bd->c->cmd, "kur") == 0)) {
+			/*
+			 * openssl would fill in a subject of its own: the
+			 * RA certificate's, or in a kur the old certificate's
+			 * (and the SANs would lose their criticality).
+			 */
+			msg_err("the fields mapping cannot carry this CSR: it "
+			    "names no subject, and openssl would take %s; set "
+			    "cmp_mapping = csr", strcmp(bd->c->cmd, "kur") == 0 ?
+			    "the old certificate's" : "the RA certificate's");
 			free(subject);
+			free(sans);
 			return EX_DATAERR;
 		}
 		push_flag(bd->c, "newkey", f->newkey);
@@ -614,9 +596,22 @@ emit_defaults(struct build *bd, int debug)
 }
 
 /*
- * Build the whole command.  Reports and returns an exit status.  req may
- * be NULL (revocation, or a config check without a CSR).
+ * Which openssl.cnf openssl loads as it starts (providers, default
+ * properties, TLS settings): by default none, so that the environment's
+ * OPENSSL_CONF changes nothing; cmp_openssl_conf names one, or "system"
+ * leaves it to the environment and openssl's built-in default.
  */
+static void
+config_openssl_env(const struct config *cfg, struct command *c)
+{
+	const char *v = config_value(cfg, "cmp_openssl_conf");
+
+	if (v == NULL || *v == '\0')
+		push_env(c, "OPENSSL_CONF", "/dev/null");
+	else if (strcmp(v, "system") != 0)
+		push_env(c, "OPENSSL_CONF", v);
+}
+
 /* A key that hands openssl a file: present, not empty, not False. */
 static int
 names_file(const struct config *cfg, const char *key)
@@ -626,6 +621,10 @@ names_file(const struct config *cfg, const char *key)
 	return v != NULL && *v != '\0' && strcasecmp(v, "False") != 0;
 }
 
+/*
+ * Build the whole command.  Reports and returns an exit status.  req may
+ * be NULL (revocation, or a config check without a CSR).
+ */
 int
 config_command(const struct config *cfg, const struct options *opt,
     const struct files *f, const struct csr_view *req, struct command *c)
@@ -652,6 +651,9 @@ config_command(const struct config *cfg, const struct options *opt,
 	v = config_value(cfg, "cmp_config");
 	push_flag(c, "config", v != NULL ? v : "");
 	push_flag(c, "cmd", c->cmd);
+	/* Never a prompt on a terminal: a cron job would wait for it. */
+	push_flag(c, "batch", NULL);
+	config_openssl_env(cfg, c);
 	n = ini_items(cfg->ini, cfg->section, &items);
 	for (i = 0; i < n; i++)
 		if (strncmp(items[i]->key, PREFIX, PREFIX_LEN) == 0 &&

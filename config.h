@@ -65,6 +65,10 @@ struct command {
 };
 
 int	 config_load(const char *, const char *, struct config *);
+int	 config_rules(const struct config *);
+int	 config_section_rules(const struct config *);
+int	 config_entry_rules(const struct config *, const struct ini_entry *);
+const char *config_key_problem(const char *);
 void	 config_free(struct config *);
 const char *config_value(const struct config *, const char *);
 int	 config_command(const struct config *, const struct options *,

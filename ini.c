@@ -3,25 +3,39 @@
  * configparser._read() so that a file acme2certifier accepts means the same
  * here; where configparser raises an error, so do we, with the line.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 
 #include "ini.h"
 #include "util.h"
 
 #define DEFAULT_SECTION	"DEFAULT"
+#define EMPTY		UINT32_MAX
 
 struct section {
 	char			*name;
 	struct ini_entry	*entries;
 	size_t			 n, cap;
-	/* Continuation lines of the entry being read, joined at the end. */
+};
+
+/*
+ * One open-addressing hash table finds sections by name and entries by
+ * section and key, so that a file of any shape (many keys, many sections)
+ * is read in linear time.  A slot names a section (ent == EMPTY) or an
+ * entry; sec == EMPTY is a free slot.
+ */
+struct slot {
+	uint32_t	sec, ent;
 };
 
 struct ini {
 	struct section	*sections;
 	size_t		 n, cap;
+	struct slot	*slots;
+	size_t		 nslots, used;	/* nslots: a power of two */
 };
 
 static int
@@ -49,26 +63,98 @@ dup_range(const char *s, const char *e)
 	return p;
 }
 
+/* FNV-1a over a name, mixed with the section it is in (EMPTY for none). */
+static size_t
+slot_hash(uint32_t sec, const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ sec;
+
+	for (; *name != '\0'; name++) {
+		h ^= (unsigned char)*name;
+		h *= 0x100000001b3ULL;
+	}
+	return (size_t)(h ^ (h >> 32));
+}
+
+static const char *
+slot_name(const struct ini *ini, const struct slot *s)
+{
+	const struct section *sec = &ini->sections[s->sec];
+
+	return s->ent == EMPTY ? sec->name : sec->entries[s->ent].key;
+}
+
+/* The slot holding name (in section sec, or a section's name), or a free one. */
+static struct slot *
+slot_find(const struct ini *ini, uint32_t sec, const char *name)
+{
+	size_t		 i;
+	struct slot	*s;
+
+	if (ini->nslots == 0)
+		return NULL;
+	i = slot_hash(sec, name) & (ini->nslots - 1);
+	for (;; i = (i + 1) & (ini->nslots - 1)) {
+		s = &ini->slots[i];
+		if (s->sec == EMPTY)
+			return s;
+		if ((sec == EMPTY ? s->ent == EMPTY : s->ent != EMPTY &&
+		    s->sec == sec) && strcmp(slot_name(ini, s), name) == 0)
+			return s;
+	}
+}
+
+static void slot_add(struct ini *, uint32_t, uint32_t);
+
+/* Keep the table at most half full. */
+static void
+slots_grow(struct ini *ini)
+{
+	struct slot	*old = ini->slots;
+	size_t		 i, n = ini->nslots;
+
+	ini->nslots = n ? n * 2 : 64;
+	ini->slots = util_xcalloc(ini->nslots, sizeof(*ini->slots));
+	memset(ini->slots, 0xff, ini->nslots * sizeof(*ini->slots));
+	ini->used = 0;
+	for (i = 0; i < n; i++)
+		if (old[i].sec != EMPTY)
+			slot_add(ini, old[i].sec, old[i].ent);
+	free(old);
+}
+
+static void
+slot_add(struct ini *ini, uint32_t sec, uint32_t ent)
+{
+	struct slot *s;
+
+	if (2 * (ini->used + 1) > ini->nslots)
+		slots_grow(ini);
+	s = slot_find(ini, ent == EMPTY ? EMPTY : sec, ent == EMPTY ?
+	    ini->sections[sec].name : ini->sections[sec].entries[ent].key);
+	s->sec = sec;
+	s->ent = ent;
+	ini->used++;
+}
+
 static struct section *
 find_section(const struct ini *ini, const char *name)
 {
-	size_t i;
+	const struct slot *s = slot_find(ini, EMPTY, name);
 
-	for (i = 0; i < ini->n; i++)
-		if (strcmp(ini->sections[i].name, name) == 0)
-			return &ini->sections[i];
-	return NULL;
+	return s != NULL && s->sec != EMPTY ? &ini->sections[s->sec] : NULL;
 }
 
 static struct ini_entry *
-find_entry(const struct section *sec, const char *key)
+find_entry(const struct ini *ini, const struct section *sec,
+    const char *key)
 {
-	size_t i;
+	const struct slot *s;
 
-	for (i = 0; sec != NULL && i < sec->n; i++)
-		if (strcmp(sec->entries[i].key, key) == 0)
-			return &sec->entries[i];
-	return NULL;
+	if (sec == NULL)
+		return NULL;
+	s = slot_find(ini, (uint32_t)(sec - ini->sections), key);
+	return s != NULL && s->sec != EMPTY ? &sec->entries[s->ent] : NULL;
 }
 
 static struct section *
@@ -87,11 +173,13 @@ add_section(struct ini *ini, char *name)
 	p = &ini->sections[ini->n++];
 	memset(p, 0, sizeof(*p));
 	p->name = name;
+	slot_add(ini, (uint32_t)(ini->n - 1), EMPTY);
 	return p;
 }
 
 static struct ini_entry *
-add_entry(struct section *sec, char *key, char *value, unsigned long line)
+add_entry(struct ini *ini, struct section *sec, char *key,
+    unsigned long line)
 {
 	struct ini_entry *p;
 
@@ -105,40 +193,10 @@ add_entry(struct section *sec, char *key, char *value, unsigned long line)
 	}
 	p = &sec->entries[sec->n++];
 	p->key = key;
-	p->value = value;
+	p->value = NULL;
 	p->line = line;
+	slot_add(ini, (uint32_t)(sec - ini->sections), (uint32_t)(sec->n - 1));
 	return p;
-}
-
-/* Append a continuation line ("" for an empty line) to an entry. */
-static void
-append_line(struct ini_entry *ent, const char *s, const char *e)
-{
-	size_t	 old = strlen(ent->value), add = (size_t)(e - s);
-	char	*p = util_xcalloc(1, old + add + 2);
-
-	memcpy(p, ent->value, old);
-	p[old] = '\n';
-	memcpy(p + old + 1, s, add);
-	free(ent->value);
-	ent->value = p;
-}
-
-/* configparser strips trailing white space, empty lines included. */
-static void
-finish_values(struct ini *ini)
-{
-	size_t	 i, j, len;
-	char	*v;
-
-	for (i = 0; i < ini->n; i++)
-		for (j = 0; j < ini->sections[i].n; j++) {
-			v = ini->sections[i].entries[j].value;
-			len = strlen(v);
-			while (len > 0 && (is_space((unsigned char)v[len - 1]) ||
-			    v[len - 1] == '\n'))
-				v[--len] = '\0';
-		}
 }
 
 static int
@@ -152,9 +210,38 @@ fail(struct ini_error *err, unsigned long line, const char *msg)
 struct parser {
 	struct ini		*ini;
 	struct section		*cur;
-	struct ini_entry	*opt;
+	struct ini_entry	*opt;	/* the entry whose value is being read */
+	struct buf		 value;	/* its value so far */
 	size_t			 indent;
 };
+
+/*
+ * The entry being read is complete: configparser strips trailing white
+ * space, empty lines included.  The buffer is reused, and wiped at the
+ * end: a value may be a secret.
+ */
+static void
+finish_option(struct parser *ps)
+{
+	const unsigned char	*v = ps->value.data;
+	size_t			 len = ps->value.len;
+
+	if (ps->opt == NULL)
+		return;
+	while (len > 0 && (is_space(v[len - 1]) || v[len - 1] == '\n'))
+		len--;
+	ps->opt->value = dup_range((const char *)v, (const char *)v + len);
+	ps->opt = NULL;
+	ps->value.len = 0;
+}
+
+/* Append a continuation line ("" for an empty line) to the value. */
+static void
+append_line(struct parser *ps, const char *s, const char *e)
+{
+	buf_append(&ps->value, "\n", 1);
+	buf_append(&ps->value, s, (size_t)(e - s));
+}
 
 static int
 parse_header(struct parser *ps, const char *s, const char *e,
@@ -174,7 +261,6 @@ parse_header(struct parser *ps, const char *s, const char *e,
 			return fail(err, lineno, "section appears twice");
 	} else
 		ps->cur = add_section(ps->ini, name);
-	ps->opt = NULL;
 	return 0;
 }
 
@@ -183,6 +269,7 @@ parse_option(struct parser *ps, const char *s, const char *e,
     unsigned long lineno, struct ini_error *err)
 {
 	const char	*delim, *ks = s, *ke, *vs, *ve = e;
+	char		*key;
 
 	if (ps->cur == NULL)
 		return fail(err, lineno, "key before any [section]");
@@ -199,16 +286,13 @@ parse_option(struct parser *ps, const char *s, const char *e,
 		return fail(err, lineno, "empty key");
 	if (memchr(ks, '\0', (size_t)(ke - ks)) != NULL)
 		return fail(err, lineno, "NUL byte in key");
-	{
-		char *key = dup_range(ks, ke);
-
-		if (find_entry(ps->cur, key) != NULL) {
-			free(key);
-			return fail(err, lineno, "key appears twice in "
-			    "this section");
-		}
-		ps->opt = add_entry(ps->cur, key, dup_range(vs, ve), lineno);
+	key = dup_range(ks, ke);
+	if (find_entry(ps->ini, ps->cur, key) != NULL) {
+		free(key);
+		return fail(err, lineno, "key appears twice in this section");
 	}
+	ps->opt = add_entry(ps->ini, ps->cur, key, lineno);
+	buf_append(&ps->value, vs, (size_t)(ve - vs));
 	return 0;
 }
 
@@ -225,14 +309,15 @@ parse_line(struct parser *ps, const char *s, const char *e,
 	if (vs == ve) {
 		/* An empty line inside a value is kept; trailing ones go. */
 		if (ps->opt != NULL)
-			append_line(ps->opt, vs, vs);
+			append_line(ps, vs, vs);
 		return 0;
 	}
 	indent = (size_t)(vs - s);
 	if (ps->opt != NULL && indent > ps->indent) {
-		append_line(ps->opt, vs, ve);
+		append_line(ps, vs, ve);
 		return 0;
 	}
+	finish_option(ps);
 	ps->indent = indent;
 	if (*vs == '[' && ve - vs > 2 && memchr(vs + 2, ']', ve - vs - 2))
 		return parse_header(ps, vs, ve, lineno, err);
@@ -291,9 +376,11 @@ ini_parse(const char *buf, size_t len, struct ini_error *err)
 			goto bad;
 		s = next;
 	}
-	finish_values(ps.ini);
+	finish_option(&ps);
+	buf_free(&ps.value);
 	return ps.ini;
 bad:
+	buf_free(&ps.value);
 	ini_free(ps.ini);
 	return NULL;
 }
@@ -314,6 +401,7 @@ ini_free(struct ini *ini)
 		free(ini->sections[i].name);
 	}
 	free(ini->sections);
+	free(ini->slots);
 	free(ini);
 }
 
@@ -331,9 +419,9 @@ ini_get(const struct ini *ini, const char *section, const char *key)
 
 	if (!ini_has_section(ini, section))
 		return NULL;
-	if ((e = find_entry(find_section(ini, section), key)) != NULL)
+	if ((e = find_entry(ini, find_section(ini, section), key)) != NULL)
 		return e;
-	return find_entry(find_section(ini, DEFAULT_SECTION), key);
+	return find_entry(ini, find_section(ini, DEFAULT_SECTION), key);
 }
 
 /*
@@ -359,7 +447,7 @@ ini_items(const struct ini *ini, const char *section,
 	for (i = 0; def != NULL && i < def->n; i++)
 		v[n++] = ini_get(ini, section, def->entries[i].key);
 	for (i = 0; i < sec->n; i++)
-		if (find_entry(def, sec->entries[i].key) == NULL)
+		if (find_entry(ini, def, sec->entries[i].key) == NULL)
 			v[n++] = &sec->entries[i];
 	*out = v;
 	return n;

@@ -1,9 +1,12 @@
 /*
- * output.c: JSON rendering (one object, valid in every case, errors
- * included) and the write to stdout.
+ * output.c: the result as the user asked for it: PEM in files written
+ * atomically (all or none of them) and on stdout, or one JSON object,
+ * valid in every case, errors included.
  */
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,6 +14,7 @@
 #include <openssl/x509v3.h>
 
 #include "output.h"
+#include "stop.h"
 
 /* Length of the valid UTF-8 sequence at p, or 0. */
 static size_t
@@ -66,6 +70,10 @@ json_string(struct buf *b, const char *s)
 		} else if ((n = utf8_len(p)) == 0) {
 			buf_append(b, "\\ufffd", 6);
 			p++;
+		} else if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+			/* A C1 control: valid JSON, but a terminal acts on it. */
+			buf_printf(b, "\\u%04x", p[1]);
+			p += 2;
 		} else {
 			buf_append(b, p, n);
 			p += n;
@@ -189,23 +197,110 @@ output_json(const struct outcome *o, struct buf *b)
 	buf_append(b, "}\n", 2);
 }
 
+/* Standard output takes the result: within the deadline, until a stop. */
 int
 output_stdout(const struct buf *b)
 {
-	const unsigned char	*p = b->data;
-	size_t			 left = b->len;
-	ssize_t			 n;
+	if (msg_write(STDOUT_FILENO, b->data, b->len, 1) == 0)
+		return 0;
+	if (stop_pending())
+		return stop_report();
+	msg_err("cannot write to stdout: %s", strerror(errno));
+	return EX_CANTCREAT;
+}
 
-	while (left > 0) {
-		n = write(STDOUT_FILENO, p, left);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			msg_err("cannot write to stdout: %s", strerror(errno));
-			return EX_CANTCREAT;
-		}
-		p += n;
-		left -= (size_t)n;
-	}
+static int
+is_stdout(const char *path)
+{
+	return strcmp(path, "-") == 0;
+}
+
+/* Files that could not take the result fail before anything is sent. */
+int
+output_check_targets(const struct output_target *t, size_t n)
+{
+	size_t	i;
+	int	rc;
+
+	for (i = 0; i < n; i++)
+		if (!is_stdout(t[i].path) &&
+		    (rc = util_check_target(t[i].path)) != 0)
+			return rc;
 	return 0;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Lock the folder of every file named, in the order of their names, so
+ * that two runs naming folders in another order cannot wait for each
+ * other.
+ */
+int
+output_lock_targets(const struct output_target *t, size_t n)
+{
+	char	*dirs[OUTPUTS_MAX], *copy;
+	size_t	 i, nd = 0;
+	int	 rc = 0;
+
+	for (i = 0; i < n && nd < OUTPUTS_MAX; i++)
+		if (!is_stdout(t[i].path)) {
+			copy = util_xstrdup(t[i].path);
+			dirs[nd++] = util_xstrdup(dirname(copy));
+			free(copy);
+		}
+	qsort(dirs, nd, sizeof(*dirs), by_name);
+	for (i = 0; i < nd && rc == 0; i++)
+		if (i == 0 || strcmp(dirs[i], dirs[i - 1]) != 0)
+			rc = util_lock(dirs[i]);
+	for (i = 0; i < nd; i++)
+		free(dirs[i]);
+	return rc;
+}
+
+/*
+ * Every file named is staged first and renamed over its target only when
+ * all of them were written: a failed or stopped run changes none of them.
+ * Then standard output gets what was asked of it.
+ */
+int
+output_write(const struct output_target *t, size_t n,
+    const struct issued *res)
+{
+	struct staged	 staged[OUTPUTS_MAX];
+	struct buf	 b = { 0 };
+	size_t		 i, nstaged = 0;
+	int		 rc = 0;
+
+	n = n < OUTPUTS_MAX ? n : OUTPUTS_MAX;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (is_stdout(t[i].path))
+			continue;
+		b.len = 0;
+		chain_pem(res, t[i].leaf, t[i].chain, &b);
+		if ((rc = util_stage(t[i].path, b.data, b.len,
+		    &staged[nstaged])) == 0)
+			nstaged++;
+	}
+	if (rc == 0 && stop_pending())
+		rc = stop_report();
+	for (i = 0; i < nstaged; i++) {
+		if (rc == 0)
+			rc = util_commit(&staged[i]);
+		else
+			util_discard(&staged[i]);
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (!is_stdout(t[i].path))
+			continue;
+		b.len = 0;
+		chain_pem(res, t[i].leaf, t[i].chain, &b);
+		rc = output_stdout(&b);
+	}
+	buf_free(&b);
+	return rc;
 }

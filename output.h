@@ -6,7 +6,7 @@
 #define CMPENROLL_OUTPUT_H
 
 #include "chain.h"
-#include "runner.h"
+#include "diag.h"
 #include "util.h"
 
 struct outcome {
@@ -17,8 +17,20 @@ struct outcome {
 	const struct cmp_diag	*diag;
 };
 
+/* One output the user named: a file, or "-" for standard output. */
+struct output_target {
+	const char	*path;
+	int		 leaf, chain;	/* what it gets */
+};
+
+#define OUTPUTS_MAX	3
+
 void	 output_json(const struct outcome *, struct buf *);
 int	 output_stdout(const struct buf *);
+int	 output_check_targets(const struct output_target *, size_t);
+int	 output_lock_targets(const struct output_target *, size_t);
+int	 output_write(const struct output_target *, size_t,
+	    const struct issued *);
 void	 json_string(struct buf *, const char *);
 
 #endif

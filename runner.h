@@ -1,13 +1,12 @@
 /*
- * runner.h: the private work folder, the openssl cmp child (an argv
- * vector, never a shell), its captured output and what it means: the
- * CA's PKIStatus, failure bits and status string, and an exit status.
+ * runner.h: the private work folder and the openssl cmp child: an argv
+ * vector, never a shell; its own process group, ended with cmpenroll even
+ * by SIGKILL; its log and the files it saves, collected through pipes.
  */
 #ifndef CMPENROLL_RUNNER_H
 #define CMPENROLL_RUNNER_H
 
-#include <signal.h>
-#include <time.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "util.h"
@@ -32,8 +31,7 @@ struct run_result {
 	int		exited;		/* 1: exit_code is valid */
 	int		exit_code;
 	int		term_signal;	/* the child died of this signal */
-	int		timed_out;	/* our --timeout ran out */
-	int		interrupted;	/* we caught this signal */
+	int		stopped;	/* a stop signal or -t ended it */
 	int		overflow;	/* a capture exceeded CERTFILE_MAX */
 	struct buf	output;
 	struct buf	captured[RUNNER_CAPTURES];
@@ -45,25 +43,10 @@ struct runner_child {
 	int		rd[1 + RUNNER_CAPTURES];	/* output, captures */
 	size_t		nrd;
 	int		feed_fd;
-	int		started;
-	sigset_t	orig;		/* the mask to restore at the end */
-	sigset_t	wait;		/* orig, our signals let through */
 };
 
-struct cmp_diag {
-	int	exit_status;
-	char	pki_status[64];
-	char	fail_info[256];
-	char	status_string[512];
-	char	detail[1024];
-	const char *what;
-};
-
-void	 runner_signals_install(void);
-int	 runner_caught_signal(void);
 int	 runner_workdir_create(const char *, char **);
 void	 runner_workdir_remove(void);
-void	 runner_set_deadline(unsigned int);
 int	 runner_run(const struct command *, const void *, size_t, size_t,
 	    struct run_result *);
 int	 runner_start(const struct command *, int, size_t,
@@ -73,7 +56,6 @@ int	 runner_finish(struct runner_child *, const void *, size_t,
 void	 runner_abort(struct runner_child *);
 const char *runner_capture_path(size_t);
 void	 runner_result_free(struct run_result *);
-void	 runner_diagnose(const char *, struct cmp_diag *);
 char	*runner_command_line(const struct command *);
 
 #endif

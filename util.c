@@ -1,12 +1,14 @@
 /*
- * util.c: messages, bounded reads, atomic writes and growable buffers.
+ * util.c: growable buffers, bounded reads, atomic writes, output locks.
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,70 +17,8 @@
 
 #include <openssl/crypto.h>
 
+#include "stop.h"
 #include "util.h"
-
-int verbosity;
-
-/* The last error, kept for the --json result. */
-static char last_error[1024];
-
-static void
-msg_emit(const char *prefix, const char *fmt, va_list ap, char *keep,
-    size_t keepsz)
-{
-	char	 line[8192];
-	char	*p;
-
-	vsnprintf(line, sizeof(line), fmt, ap);
-	/*
-	 * One message, one line, and nothing a terminal would act on: a CA's
-	 * status string may hold newlines or escape sequences.
-	 */
-	for (p = line; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	if (keep != NULL)
-		snprintf(keep, keepsz, "%.*s", (int)keepsz - 1, line);
-	fprintf(stderr, "cmpenroll: %s%s\n", prefix, line);
-}
-
-void
-msg_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	msg_emit("", fmt, ap, last_error, sizeof(last_error));
-	va_end(ap);
-}
-
-void
-msg_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	msg_emit("warning: ", fmt, ap, NULL, 0);
-	va_end(ap);
-}
-
-void
-msg_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (verbosity < 0)
-		return;
-	va_start(ap, fmt);
-	msg_emit("", fmt, ap, NULL, 0);
-	va_end(ap);
-}
-
-const char *
-msg_last_error(void)
-{
-	return last_error;
-}
 
 void *
 util_xcalloc(size_t n, size_t size)
@@ -149,19 +89,23 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	char	 small[256], *big;
 	int	 n, rc;
 
+	/* What is formatted may be a secret (push_env): wipe every copy. */
 	va_start(ap, fmt);
 	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return -1;
-	if ((size_t)n < sizeof(small))
-		return buf_append(b, small, (size_t)n);
-	big = util_xcalloc(1, (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	rc = buf_append(b, big, (size_t)n);
-	free(big);
+		rc = -1;
+	else if ((size_t)n < sizeof(small))
+		rc = buf_append(b, small, (size_t)n);
+	else {
+		big = util_xcalloc(1, (size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		rc = buf_append(b, big, (size_t)n);
+		OPENSSL_clear_free(big, (size_t)n + 1);
+	}
+	OPENSSL_cleanse(small, sizeof(small));
 	return rc;
 }
 
@@ -179,21 +123,32 @@ buf_free(struct buf *b)
 
 /*
  * Read fd into b, at most max bytes.  Returns 0, or -1 with errno set
- * (EFBIG when there is more than max, /dev/zero included).
+ * (EFBIG when there is more than max, /dev/zero included; EINTR when a
+ * stop signal or the deadline ended the wait for a pipe, FIFO or
+ * terminal).
  */
 static int
 read_bounded(int fd, size_t max, struct buf *b)
 {
 	unsigned char	chunk[8192];
+	struct pollfd	pfd;
 	ssize_t		n;
 	int		rc = 0;
 
-	/*
-	 * No retry on EINTR: only a stop signal (runner.c) interrupts a read
-	 * here, and a CSR awaited on a terminal or a FIFO must not hold it off.
-	 */
 	for (;;) {
+		/* Wait for the data first: only then does a read not block. */
+		pfd = (struct pollfd){ fd, POLLIN, 0 };
+		if (stop_poll(&pfd, 1, -1) <= 0) {
+			if (stop_pending()) {
+				errno = EINTR;
+				rc = -1;
+				break;
+			}
+			continue;	/* a signal that is not a stop signal */
+		}
 		n = read(fd, chunk, sizeof(chunk));
+		if (n == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
 		if (n <= 0) {
 			rc = n == 0 ? 0 : -1;
 			break;
@@ -215,7 +170,9 @@ read_bounded(int fd, size_t max, struct buf *b)
 /*
  * Read at most max bytes of path ("-" is stdin) into b.  Reports and
  * returns an exit status: 66 when the file cannot be read, too_large when
- * it holds more than max bytes (/dev/zero included).
+ * it holds more than max bytes (/dev/zero included), and the stop status
+ * when a stop signal or the deadline ended the wait for it.  A FIFO is
+ * opened without waiting for its writer: the wait is read_bounded's.
  */
 int
 util_read_file(const char *path, size_t max, const char *what,
@@ -226,15 +183,15 @@ util_read_file(const char *path, size_t max, const char *what,
 
 	if (strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK)) == -1) {
 		msg_err("cannot open %s %s: %s", what, name, strerror(errno));
 		return EX_NOINPUT;
 	}
 	if (read_bounded(fd, max, b) == -1) {
-		if (errno == EINTR) {
-			/* main reports the signal */
-			rc = EX_NOINPUT;
-		} else if (errno == EFBIG) {
+		if (errno == EINTR)
+			rc = stop_report();
+		else if (errno == EFBIG) {
 			msg_err("%s %s is larger than %zu KiB", what, name,
 			    max / 1024);
 			rc = too_large;
@@ -339,12 +296,27 @@ util_check_target(const char *path)
 	return 0;
 }
 
+/* The process's umask (reading it means setting it: set it back). */
+static mode_t
+current_umask(void)
+{
+	mode_t mask = umask(077);
+
+	umask(mask);
+	return mask;
+}
+
 /*
  * Stage data for path: a fresh temporary file beside it (mkstemp opens
- * with O_EXCL, so a planted symlink is never followed), the old file's
- * mode or 0644, written and flushed.  util_commit renames it over the
- * target; util_discard removes it.  Until the commit the target is as it
- * was.
+ * with O_EXCL, so a planted symlink is never followed), written and
+ * flushed.  util_commit renames it over the target; util_discard removes
+ * it.  Until the commit the target is as it was.
+ *
+ * The file belongs to the user who runs cmpenroll.  It takes from the file
+ * it replaces only the permission bits, masked with 0666 & ~umask (no
+ * setuid, setgid or sticky bit, ever), and the group only when that file
+ * was ours: a daemon may read it through its group.  A symlink at path is
+ * replaced, and nothing is taken from its target.
  */
 int
 util_stage(const char *path, const void *data, size_t len,
@@ -352,7 +324,7 @@ util_stage(const char *path, const void *data, size_t len,
 {
 	char		 dir[PATH_MAX];
 	struct stat	 st;
-	mode_t		 mode = 0644;
+	mode_t		 mode = 0666;
 	int		 fd, saved, rc, old;
 
 	sf->path = path;
@@ -366,19 +338,15 @@ util_stage(const char *path, const void *data, size_t len,
 		msg_err("cannot write %s: path too long", path);
 		return EX_CANTCREAT;
 	}
-	if ((old = stat(path, &st) == 0 && S_ISREG(st.st_mode)))
-		mode = st.st_mode & 07777;
+	if ((old = lstat(path, &st) == 0 && S_ISREG(st.st_mode)))
+		mode = st.st_mode & 0666;
+	mode &= ~current_umask();
 	if ((fd = mkstemp(sf->tmp)) == -1) {
 		sf->tmp[0] = '\0';
 		msg_err("cannot write %s: %s", path, strerror(errno));
 		return EX_CANTCREAT;
 	}
-	/*
-	 * The replacement keeps the old file's owner and group where we may
-	 * set them (root may; others only their own): a daemon may read the
-	 * file through its group.
-	 */
-	if (old && fchown(fd, st.st_uid, st.st_gid) == -1)
+	if (old && st.st_uid == geteuid())
 		(void)fchown(fd, (uid_t)-1, st.st_gid);
 	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 ||
 	    fsync(fd) == -1 || close(fd) == -1) {
@@ -428,6 +396,43 @@ util_write_new(const char *path, const void *data, size_t len)
 	if (close(fd) == -1) {
 		msg_err("cannot write %s: %s", path, strerror(errno));
 		return EX_CANTCREAT;
+	}
+	return 0;
+}
+
+/*
+ * Hold an exclusive lock on the output folder dir until cmpenroll exits, so that two runs on one output never both enroll: a second run
+ * waits for the first to finish, within the deadline.  A folder, not a
+ * lock file beside the output: nothing is left behind, and there is no
+ * file for someone else to plant.  Runs writing into one folder take
+ * turns.  Reports and returns an exit status.
+ */
+int
+util_lock(const char *dir)
+{
+	int fd, waited = 0;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		msg_err("cannot lock %s: %s", dir, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			msg_err("cannot lock %s: %s", dir, strerror(errno));
+			close(fd);
+			return EX_CANTCREAT;
+		}
+		if (!waited++) {
+			msg_info("waiting for another cmpenroll writing into "
+			    "%s", dir);
+			stop_phase("waiting for another cmpenroll writing into "
+			    "the output folder");
+		}
+		stop_sleep(50);
+		if (stop_pending()) {
+			close(fd);
+			return stop_report();
+		}
 	}
 	return 0;
 }

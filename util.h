@@ -1,12 +1,14 @@
 /*
- * util.h: messages, bounded file reading, atomic file writing, growable
- * buffers.  Every message is one line on stderr starting "cmpenroll: ".
+ * util.h: growable buffers, bounded file reading, atomic file writing, and
+ * (msg.h) the one-line messages.
  */
 #ifndef CMPENROLL_UTIL_H
 #define CMPENROLL_UTIL_H
 
 #include <stddef.h>
 #include <sysexits.h>
+
+#include "msg.h"
 
 /* Input bounds: a CSR, a config file, one config line, a certificate file. */
 #define CSR_MAX		(64 * 1024)
@@ -16,14 +18,6 @@
 
 /* Exit status for "nothing to do", uacme's convention for cron. */
 #define EX_NOTDUE	1
-
-/* -q gives -1, default 0, each -v adds one. */
-extern int verbosity;
-
-void	msg_err(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	msg_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	msg_info(const char *, ...) __attribute__((format(printf, 1, 2)));
-const char *msg_last_error(void);
 
 struct buf {
 	unsigned char	*data;
@@ -48,6 +42,7 @@ int	util_stage(const char *, const void *, size_t, struct staged *);
 int	util_commit(struct staged *);
 void	util_discard(struct staged *);
 int	util_write_new(const char *, const void *, size_t);
+int	util_lock(const char *);
 void	*util_xcalloc(size_t, size_t);
 char	*util_xstrdup(const char *);
 void	util_wipe_str(char *);

@@ -47,22 +47,28 @@ test_secret_not_in_argv() {
 	assert_stderr_nomatch "$SECRET" "-vv: secret not on stderr"
 	assert_stderr_match '\*\*\*\*' "-vv: the command shows the secret as ****"
 
-	# sources the user gave as env: or file: are passed on unchanged
+	# env: and file: sources are read by cmpenroll: openssl gets the secret
+	# in a variable of its own, never the source (which openssl would take
+	# for the secret itself when it cannot read it)
 	rec=$(newdir)
 	printf '%s\n' "$SECRET" >"$TD/secret.txt"
 	rec_config "$SRV_PORT" "$rec" | sed "s|^cmp_secret = .*|cmp_secret = file:$TD/secret.txt|" |
 		write_config "$TD/f.ini"
 	run -c "$TD/f.ini" "$PKI/ee.csr"
 	assert_issued "$PKI/ee.pem"
-	if grep -qxF -- "file:$TD/secret.txt" "$rec"/argv.*; then ok "file: source passed on"; else
-		fail "file: source not passed on unchanged" "$(tr '\n' ' ' <"$(ls "$rec"/argv.* | head -n1)")"; fi
+	assert_eq "$(argv_pair "$rec" -secret)" env:CMPENROLL_PASS_SECRET \
+		"file: source read here, openssl gets env:CMPENROLL_PASS_SECRET"
+	assert_argv_clean "$rec" "secret.txt" "file: source not in argv"
+	assert_eq "$(grep -c "^CMPENROLL_PASS_SECRET=$SECRET\$" "$rec"/env.*)" 1 \
+		"the secret from the file is in openssl's environment"
 	rec=$(newdir)
 	rec_config "$SRV_PORT" "$rec" | sed "s|^cmp_secret = .*|cmp_secret = env:CMPIT_PBM|" |
 		write_config "$TD/e.ini"
 	CMPIT_PBM=$SECRET run -c "$TD/e.ini" "$PKI/ee.csr"
 	assert_issued "$PKI/ee.pem"
-	if grep -qxF -- "env:CMPIT_PBM" "$rec"/argv.*; then ok "env: source passed on"; else
-		fail "env: source not passed on unchanged"; fi
+	assert_eq "$(argv_pair "$rec" -secret)" env:CMPENROLL_PASS_SECRET \
+		"env: source read here, openssl gets env:CMPENROLL_PASS_SECRET"
+	assert_argv_clean "$rec" "CMPIT_PBM" "env: source not in argv"
 }
 
 test_keypass_not_in_argv() {
@@ -401,9 +407,11 @@ test_output_target_not_regular() {
 	assert_eq "$(ls -A "$od" | tr '\n' ' ')" "fifo link " "no temporary left behind"
 }
 
-# A replaced file keeps its owner and group (as root; others may only set
-# their own group), so that a daemon reading it through its group still can.
-test_output_keeps_owner() {
+# Outputs belong to the user who runs cmpenroll: a replaced file keeps only
+# its permission bits (masked with 0666 & ~umask), and its group only when
+# it was ours.  The repro: in a sticky folder, another user plants a file
+# of its own and a link to a setuid binary.
+test_output_owned_by_who_runs() {
 	local od
 	if [ "$(id -u)" != 0 ]; then
 		note "not root: skipped"
@@ -412,12 +420,44 @@ test_output_keeps_owner() {
 	srv_start || return
 	base_config "$SRV_PORT" | write_config "$TD/c.ini"
 	od=$(newdir)
-	printf 'old\n' >"$od/host.pem"
-	chown nobody:nogroup "$od/host.pem" && chmod 640 "$od/host.pem"
+	chmod 1777 "$od"
+	# nobody must reach the folder: open the suite's root for the test
+	chmod 711 "$LIB_TMP"
+	su -s /bin/sh nobody -c "cd '$od' && printf x >host.pem && chmod 666 host.pem &&
+		ln -s /usr/bin/passwd link.pem" ||
+		{ fail "setup: files as nobody"; chmod 700 "$LIB_TMP"; return; }
+	cp -p /usr/bin/passwd "$TD/passwd.orig"
 	run -c "$TD/c.ini" -o "$od/host.pem" "$PKI/ee.csr"
-	assert_rc 0 "-o over a file of nobody:nogroup"
-	assert_eq "$(stat -c '%U:%G %a' "$od/host.pem")" "nobody:nogroup 640" \
-		"owner, group and mode kept"
+	assert_rc 0 "-o over nobody's file"
+	assert_eq "$(stat -c '%U:%G %a' "$od/host.pem")" "root:root 644" \
+		"the new file is root's, 0666 & ~umask (not nobody's 0666)"
+	run -c "$TD/c.ini" -o "$od/link.pem" "$PKI/ee.csr"
+	assert_rc 0 "-o over a link to a setuid binary"
+	if [ -f "$od/link.pem" ] && [ ! -L "$od/link.pem" ]; then
+		ok "the link was replaced by a file"
+	else
+		fail "the link is still a link" "$(ls -la "$od")"
+	fi
+	assert_eq "$(stat -c '%U:%G %a' "$od/link.pem")" "root:root 644" \
+		"no setuid bit, nothing taken from the link's target"
+	assert_same_bytes "$TD/passwd.orig" /usr/bin/passwd "the link's target is untouched"
+	assert_eq "$(stat -c '%a' /usr/bin/passwd)" "$(stat -c '%a' "$TD/passwd.orig")" \
+		"the link's target keeps its mode"
+
+	# a file that was ours keeps its group (a daemon reads it through it)
+	printf 'old\n' >"$od/ours.pem"
+	chown root:nogroup "$od/ours.pem" && chmod 640 "$od/ours.pem"
+	run -c "$TD/c.ini" -o "$od/ours.pem" "$PKI/ee.csr"
+	assert_rc 0 "-o over a file of root:nogroup"
+	assert_eq "$(stat -c '%U:%G %a' "$od/ours.pem")" "root:nogroup 640" \
+		"our own file keeps its group and mode"
+	# a setuid or group-writable mode is not carried over
+	printf 'old\n' >"$od/odd.pem"
+	chmod 6775 "$od/odd.pem"
+	run -c "$TD/c.ini" -o "$od/odd.pem" "$PKI/ee.csr"
+	assert_rc 0 "-o over a file of mode 6775"
+	assert_eq "$(stat -c '%a' "$od/odd.pem")" 644 "no setuid, setgid or group write"
+	chmod 700 "$LIB_TMP"
 }
 
 # hostile_case RC LABEL FILE: a CSR input that must fail cleanly.

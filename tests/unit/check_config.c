@@ -139,6 +139,29 @@ assert_line(const struct command *c, const char *expect)
 	free(line);
 }
 
+/* How many secrets the command hands openssl through its environment. */
+static size_t
+secrets(const struct command *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->nenv; i++)
+		n += strncmp(c->env[i], "CMPENROLL_PASS_", 15) == 0;
+	return n;
+}
+
+/* The first environment entry holding a secret. */
+static const char *
+secret_env(const struct command *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nenv; i++)
+		if (strncmp(c->env[i], "CMPENROLL_PASS_", 15) == 0)
+			return c->env[i];
+	return "";
+}
+
 static void
 assert_env(const struct command *c, const char *entry)
 {
@@ -156,11 +179,12 @@ START_TEST(config_generic_flags_golden)
 
 	build_ok("[CAhandler]\ncmp_server = 127.0.0.1:8080\n"
 	    "cmp_path = pkix/\n", NULL, NULL, &c);
-	assert_line(&c, "openssl cmp -config '' -cmd ir -server 127.0.0.1:8080"
+	assert_line(&c, "OPENSSL_CONF=/dev/null openssl cmp -config '' -cmd ir -batch -server 127.0.0.1:8080"
 	    " -path pkix/ -csr /wd/csr.der -san_nodefault -popo 0 -msg_timeout 30"
 	    " -total_timeout 120 -certout /wd/cert.pem"
 	    " -extracertsout /wd/extracerts.pem -cacertsout /wd/cacerts.pem");
-	ck_assert_uint_eq(c.nenv, 0);
+	ck_assert_uint_eq(c.nenv, 1);
+	assert_env(&c, "OPENSSL_CONF=/dev/null");
 	ck_assert_str_eq(c.cmd, "ir");
 	ck_assert_int_eq(c.mapping, MAPPING_CSR);
 	command_free(&c);
@@ -285,9 +309,15 @@ START_TEST(config_recipient_forms)
 	s = config_recipient_to_slash("/C=DE/CN=x");
 	ck_assert_str_eq(s, "/C=DE/CN=x");
 	free(s);
-	/* An escaped comma is part of the value; a '/' in it is escaped. */
-	s = config_recipient_to_slash("CN=a\\, b, O=c/d");
+	/*
+	 * An escaped comma is part of the value; a '/' starts an RDN, as in
+	 * acme2certifier ("C=DE/CN=x" works there), unless it is escaped.
+	 */
+	s = config_recipient_to_slash("CN=a\\, b, O=c\\/d");
 	ck_assert_str_eq(s, "/CN=a, b/O=c\\/d");
+	free(s);
+	s = config_recipient_to_slash("C=DE/CN=x");
+	ck_assert_str_eq(s, "/C=DE/CN=x");
 	free(s);
 }
 END_TEST
@@ -304,10 +334,10 @@ START_TEST(config_secret_pass)
 	i = pair_at(&c, "-secret", "env:CMPENROLL_PASS_SECRET");
 	ck_assert_int_eq(c.argv[i].secret, 0);
 	ck_assert_int_eq(c.argv[i + 1].secret, 1);
-	ck_assert_uint_eq(c.nenv, 1);
-	ck_assert_str_eq(c.env[0], "CMPENROLL_PASS_SECRET=S3cr;et");
+	ck_assert_uint_eq(secrets(&c), 1);
+	ck_assert_str_eq(secret_env(&c), "CMPENROLL_PASS_SECRET=S3cr;et");
 	assert_nowhere(&c, "S3cr");
-	assert_line(&c, "openssl cmp -config '' -cmd ir -ref 1234 -secret '****'"
+	assert_line(&c, "OPENSSL_CONF=/dev/null openssl cmp -config '' -cmd ir -batch -ref 1234 -secret '****'"
 	    " -csr /wd/csr.der -san_nodefault -popo 0 -msg_timeout 30 -total_timeout 120"
 	    " -certout /wd/cert.pem -extracertsout /wd/extracerts.pem"
 	    " -cacertsout /wd/cacerts.pem");
@@ -321,40 +351,104 @@ START_TEST(config_secret_bare)
 
 	build_ok("[CAhandler]\ncmp_secret = b4re #secret\n", NULL, NULL, &c);
 	assert_pair(&c, "-secret", "env:CMPENROLL_PASS_SECRET");
-	ck_assert_uint_eq(c.nenv, 1);
-	ck_assert_str_eq(c.env[0], "CMPENROLL_PASS_SECRET=b4re #secret");
+	ck_assert_uint_eq(secrets(&c), 1);
+	ck_assert_str_eq(secret_env(&c), "CMPENROLL_PASS_SECRET=b4re #secret");
 	assert_nowhere(&c, "b4re");
 	command_free(&c);
 }
 END_TEST
 
-START_TEST(config_secret_sources_unchanged)
+/*
+ * env:, file: and fd: sources are read by cmpenroll: openssl gets the
+ * secret through a variable of its own, never the source, which it would
+ * take for the secret itself when it cannot read it.
+ */
+START_TEST(config_secret_sources_read_here)
 {
-	static const char *const sources[] = {
-		"env:MY_SECRET", "file:/etc/cmpenroll/secret", "fd:7"
-	};
-	struct command	c;
-	char		text[256];
-	long		i;
-	size_t		k;
+	struct command	 c;
+	char		 text[512], *path;
+	int		 fds[2];
 
-	for (k = 0; k < sizeof(sources) / sizeof(sources[0]); k++) {
-		snprintf(text, sizeof(text), "[CAhandler]\ncmp_secret = %s\n"
-		    "cmp_keypass = %s\n", sources[k], sources[k]);
-		build_ok(text, NULL, NULL, &c);
-		assert_pair(&c, "-secret", sources[k]);
-		assert_pair(&c, "-keypass", sources[k]);
-		i = pair_at(&c, "-secret", sources[k]);
-		ck_assert_int_eq(c.argv[i + 1].secret, 0);
-		ck_assert_uint_eq(c.nenv, 0);
-		command_free(&c);
-	}
-	/* openssl's 0 to 6 are stdin, stdout, stderr, the CSR and captures */
-	for (k = 0; k <= 6; k++) {
-		snprintf(text, sizeof(text), "[CAhandler]\ncmp_secret = fd:%zu\n",
-		    k);
+	ck_assert_int_eq(setenv("CMPENROLL_UT_SRC", "from-env", 1), 0);
+	build_ok("[CAhandler]\ncmp_secret = env:CMPENROLL_UT_SRC\n"
+	    "cmp_keypass = env:CMPENROLL_UT_SRC\n", NULL, NULL, &c);
+	assert_pair(&c, "-secret", "env:CMPENROLL_PASS_SECRET");
+	assert_pair(&c, "-keypass", "env:CMPENROLL_PASS_KEYPASS");
+	assert_env(&c, "CMPENROLL_PASS_SECRET=from-env");
+	assert_env(&c, "CMPENROLL_PASS_KEYPASS=from-env");
+	assert_nowhere(&c, "CMPENROLL_UT_SRC");
+	command_free(&c);
+	unsetenv("CMPENROLL_UT_SRC");
+
+	/* file: the first line, without its newline */
+	path = ut_temp_file("from-file\nsecond line\n", 22, 0600);
+	snprintf(text, sizeof(text), "[CAhandler]\ncmp_secret = file:%s\n",
+	    path);
+	build_ok(text, NULL, NULL, &c);
+	assert_env(&c, "CMPENROLL_PASS_SECRET=from-file");
+	assert_nowhere(&c, path);
+	command_free(&c);
+	unlink(path);
+	free(path);
+
+	/* fd: the first line of cmpenroll's own descriptor */
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], "from-fd\n", 8), 8);
+	close(fds[1]);
+	snprintf(text, sizeof(text), "[CAhandler]\ncmp_secret = fd:%d\n",
+	    fds[0]);
+	build_ok(text, NULL, NULL, &c);
+	assert_env(&c, "CMPENROLL_PASS_SECRET=from-fd");
+	command_free(&c);
+	close(fds[0]);
+}
+END_TEST
+
+/* A source that gives no usable secret: refused, naming line and source. */
+START_TEST(config_secret_sources_unusable)
+{
+	static const char *const bad[] = {
+		"env:CMPENROLL_UT_UNSET", "env:CMPENROLL_UT_EMPTY",
+		"file:/nonexistent/secret", "fd:987", "fd:x", "pass:", "stdin",
+	};
+	struct command	 c;
+	char		 text[256], *err;
+	size_t		 i;
+
+	unsetenv("CMPENROLL_UT_UNSET");
+	ck_assert_int_eq(setenv("CMPENROLL_UT_EMPTY", "", 1), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[CAhandler]\n\ncmp_keypass = "
+		    "%s\n", bad[i]);
+		ut_stderr_begin();
 		ck_assert_msg(build(text, NULL, NULL, &c) == EX_CONFIG,
-		    "fd:%zu not refused", k);
+		    "%s not refused", bad[i]);
+		err = ut_stderr_end();
+		ck_assert_msg(strstr(err, ":3: cmp_keypass: ") != NULL,
+		    "no line and key in: %s", err);
+		if (strncmp(bad[i], "pass:", 5) != 0 &&
+		    strcmp(bad[i], "stdin") != 0)
+			ck_assert_msg(strstr(err, bad[i] + (bad[i][0] == 'e' ?
+			    4 : 0)) != NULL, "source not named in: %s", err);
+		free(err);
+	}
+	unsetenv("CMPENROLL_UT_EMPTY");
+	/* Longer than openssl takes whole. */
+	{
+		char long_secret[1100];
+
+		memset(long_secret, 'x', sizeof(long_secret) - 1);
+		long_secret[sizeof(long_secret) - 1] = '\0';
+		ck_assert_int_eq(setenv("CMPENROLL_UT_LONG", long_secret, 1),
+		    0);
+		ut_stderr_begin();
+		ck_assert_int_eq(build("[CAhandler]\ncmp_secret = "
+		    "env:CMPENROLL_UT_LONG\n", NULL, NULL, &c), EX_CONFIG);
+		err = ut_stderr_end();
+		ck_assert_ptr_nonnull(strstr(err, "longer than 1023 bytes"));
+		ck_assert_ptr_null(strstr(err, "xxxx"));
+		free(err);
+		unsetenv("CMPENROLL_UT_LONG");
 	}
 }
 END_TEST
@@ -387,8 +481,8 @@ START_TEST(config_secret_flags)
 		assert_pair(&c, t[k].flag, ref);
 		ck_assert_int_eq(c.argv[pair_at(&c, t[k].flag, ref) + 1].secret,
 		    1);
-		ck_assert_uint_eq(c.nenv, 1);
-		ck_assert_str_eq(c.env[0], entry);
+		ck_assert_uint_eq(secrets(&c), 1);
+		ck_assert_str_eq(secret_env(&c), entry);
 		snprintf(entry, sizeof(entry), "K%zu", k);
 		assert_nowhere(&c, entry);
 		command_free(&c);
@@ -402,7 +496,7 @@ START_TEST(config_secret_and_keypass_together)
 
 	build_ok("[CAhandler]\ncmp_keypass = pass:kp\ncmp_secret = sec\n",
 	    NULL, NULL, &c);
-	ck_assert_uint_eq(c.nenv, 2);
+	ck_assert_uint_eq(secrets(&c), 2);
 	assert_env(&c, "CMPENROLL_PASS_KEYPASS=kp");
 	assert_env(&c, "CMPENROLL_PASS_SECRET=sec");
 	assert_pair(&c, "-keypass", "env:CMPENROLL_PASS_KEYPASS");
@@ -434,20 +528,25 @@ START_TEST(config_variables)
 	    "cmp_secret_variable = CMPENROLL_UT_SECRET\n", NULL, NULL, &c);
 	assert_pair(&c, "-ref", "ref42");
 	assert_pair(&c, "-secret", "env:CMPENROLL_PASS_SECRET");
-	ck_assert_uint_eq(c.nenv, 1);
-	ck_assert_str_eq(c.env[0], "CMPENROLL_PASS_SECRET=fromenv");
+	ck_assert_uint_eq(secrets(&c), 1);
+	ck_assert_str_eq(secret_env(&c), "CMPENROLL_PASS_SECRET=fromenv");
 	assert_nowhere(&c, "fromenv");
 	assert_no_arg(&c, "-ref_variable");
 	assert_no_arg(&c, "-secret_variable");
 	command_free(&c);
 
-	/* A variable holding a source (env:, file:) passes it on. */
-	ck_assert_int_eq(setenv("CMPENROLL_UT_SECRET", "file:/s", 1), 0);
+	/* A variable holding a source (env:, file:) is read in turn. */
+	ck_assert_int_eq(setenv("CMPENROLL_UT_SECRET", "env:CMPENROLL_UT_REF",
+	    1), 0);
 	build_ok("[CAhandler]\ncmp_secret_variable = CMPENROLL_UT_SECRET\n",
 	    NULL, NULL, &c);
-	assert_pair(&c, "-secret", "file:/s");
-	ck_assert_uint_eq(c.nenv, 0);
+	assert_pair(&c, "-secret", "env:CMPENROLL_PASS_SECRET");
+	assert_env(&c, "CMPENROLL_PASS_SECRET=ref42");
 	command_free(&c);
+	ck_assert_int_eq(setenv("CMPENROLL_UT_SECRET", "file:/nonexistent/s",
+	    1), 0);
+	ck_assert_int_eq(build("[CAhandler]\ncmp_secret_variable = "
+	    "CMPENROLL_UT_SECRET\n", NULL, NULL, &c), EX_CONFIG);
 	unsetenv("CMPENROLL_UT_REF");
 	unsetenv("CMPENROLL_UT_SECRET");
 }
@@ -465,8 +564,8 @@ START_TEST(config_direct_wins_over_variable)
 	assert_pair(&c, "-ref", "direct");
 	ck_assert_int_eq(arg_count(&c, "-ref"), 1);
 	ck_assert_int_eq(arg_count(&c, "-secret"), 1);
-	ck_assert_uint_eq(c.nenv, 1);
-	ck_assert_str_eq(c.env[0], "CMPENROLL_PASS_SECRET=direct");
+	ck_assert_uint_eq(secrets(&c), 1);
+	ck_assert_str_eq(secret_env(&c), "CMPENROLL_PASS_SECRET=direct");
 	assert_no_arg(&c, "ref42");
 	command_free(&c);
 
@@ -474,7 +573,7 @@ START_TEST(config_direct_wins_over_variable)
 	unsetenv("CMPENROLL_UT_SECRET");
 	build_ok("[CAhandler]\ncmp_secret_variable = CMPENROLL_UT_SECRET\n"
 	    "cmp_secret = pass:direct\n", NULL, NULL, &c);
-	ck_assert_str_eq(c.env[0], "CMPENROLL_PASS_SECRET=direct");
+	ck_assert_str_eq(secret_env(&c), "CMPENROLL_PASS_SECRET=direct");
 	command_free(&c);
 	unsetenv("CMPENROLL_UT_REF");
 }
@@ -743,6 +842,7 @@ START_TEST(config_revoke)
 	opts_init(&o);
 	o.revoke = "/x/cert.pem";
 	o.revreason = 1;
+	ck_assert_int_eq(setenv("RR_SECRET", "rr-secret", 1), 0);
 	build_ok("[CAhandler]\ncmp_server = s:1\ncmp_oldcert = /cfg/old.pem\n"
 	    "cmp_ref = 1\ncmp_secret = env:RR_SECRET\ncmp_cmd = cr\n"
 	    "cmp_mapping = fields\n", &o, NULL, &c);
@@ -751,7 +851,9 @@ START_TEST(config_revoke)
 	assert_pair(&c, "-oldcert", "/x/cert.pem");
 	ck_assert_int_eq(arg_count(&c, "-oldcert"), 1);
 	assert_pair(&c, "-revreason", "1");
-	assert_pair(&c, "-secret", "env:RR_SECRET");
+	assert_pair(&c, "-secret", "env:CMPENROLL_PASS_SECRET");
+	assert_env(&c, "CMPENROLL_PASS_SECRET=rr-secret");
+	unsetenv("RR_SECRET");
 	assert_no_arg(&c, "/cfg/old.pem");
 	assert_no_arg(&c, "-certout");
 	assert_no_arg(&c, "-extracertsout");
@@ -793,7 +895,7 @@ START_TEST(config_kur)
 	/* RFC 9483 4.1.3: signed with the old key, so no MAC. */
 	assert_no_arg(&c, "-secret");
 	assert_no_arg(&c, "-ref");
-	ck_assert_uint_eq(c.nenv, 0);
+	ck_assert_uint_eq(secrets(&c), 0);
 	assert_pair(&c, "-certout", "/wd/cert.pem");
 	command_free(&c);
 
@@ -864,15 +966,15 @@ START_TEST(config_acme2certifier)
 	ck_assert_str_eq(cfg.tmp_dir, "/tmp/acme_cmp");
 	opts_init(&o);
 	ck_assert_int_eq(config_command(&cfg, &o, &wd, NULL, &c), 0);
-	assert_line(&c, "/usr/bin/openssl cmp -config '' -cmd ir"
+	assert_line(&c, "OPENSSL_CONF=/dev/null /usr/bin/openssl cmp -config '' -cmd ir -batch"
 	    " -ignore_keyusage -server 127.0.0.1:8086 -path pkix/"
 	    " -trusted acme_srv/ca_certs/root.pem -msg_timeout 5"
 	    " -total_timeout 10 -ref 1234 -secret '****'"
 	    " -recipient /C=DE/CN=tst_sub_ca -csr /wd/csr.der -san_nodefault -popo 0"
 	    " -certout /wd/cert.pem -extracertsout /wd/extracerts.pem"
 	    " -cacertsout /wd/cacerts.pem");
-	ck_assert_uint_eq(c.nenv, 1);
-	ck_assert_str_eq(c.env[0], "CMPENROLL_PASS_SECRET=xxx;yyy");
+	ck_assert_uint_eq(secrets(&c), 1);
+	ck_assert_str_eq(secret_env(&c), "CMPENROLL_PASS_SECRET=xxx;yyy");
 	command_free(&c);
 	config_free(&cfg);
 }
@@ -1013,7 +1115,8 @@ config_suite(void)
 	tc = tcase_create("secrets");
 	tcase_add_test(tc, config_secret_pass);
 	tcase_add_test(tc, config_secret_bare);
-	tcase_add_test(tc, config_secret_sources_unchanged);
+	tcase_add_test(tc, config_secret_sources_read_here);
+	tcase_add_test(tc, config_secret_sources_unusable);
 	tcase_add_test(tc, config_secret_flags);
 	tcase_add_test(tc, config_secret_and_keypass_together);
 	tcase_add_test(tc, config_secret_refused_forms);

@@ -1,0 +1,320 @@
+/*
+ * enroll.c: one CMP transaction.  Enrollment: read the CSR, check the
+ * outputs and take their locks, decide whether renewal is due, build the
+ * openssl command, run it while the CSR's signature is checked, collect
+ * and write the certificate and its chain.  Revocation: the same without
+ * a CSR or outputs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "enroll.h"
+#include "output.h"
+#include "stop.h"
+
+void
+enroll_free(struct state *st)
+{
+	config_free(&st->cfg);
+	csr_free(&st->csr);
+	command_free(&st->cmd);
+	runner_result_free(&st->run);
+	chain_free(&st->issued);
+	cert_free(st->subject_cert);
+}
+
+/*
+ * Where openssl reads the CSR and writes what it saves: pipes, so that no
+ * file goes to disk only to be read back.  Only the fields mapping needs
+ * the private work folder, for the CSR's public key, since openssl opens
+ * -newkey twice.  A revocation saves nothing.
+ */
+static int
+prepare_files(struct state *st, int key_file, struct files *f)
+{
+	char	*wd;
+	int	 rc;
+
+	memset(f, 0, sizeof(*f));
+	f->csr = RUNNER_FEED_PATH;
+	f->certout = runner_capture_path(0);
+	f->extracertsout = runner_capture_path(1);
+	f->cacertsout = runner_capture_path(2);
+	if (!key_file)
+		return 0;
+	if ((rc = runner_workdir_create(st->cfg.tmp_dir, &wd)) != 0)
+		return rc;
+	snprintf(st->key_path, sizeof(st->key_path), "%s/newkey.pem", wd);
+	f->newkey = st->key_path;
+	return 0;
+}
+
+/* The "fields" mapping hands openssl the CSR's public key as a file. */
+static int
+write_public_key(const struct state *st, const char *path)
+{
+	struct buf	 pem = { 0 };
+	int		 rc;
+
+	if ((rc = csr_key_pem(st->csr.view, &pem)) == 0)
+		rc = util_write_new(path, pem.data, pem.len);
+	buf_free(&pem);
+	return rc;
+}
+
+/* What the child's end means, reported once, as an exit status. */
+static int
+interpret_run(struct state *st)
+{
+	if (st->run.stopped) {
+		stop_phase("openssl cmp was running (it was stopped)");
+		return stop_report();
+	}
+	if (!st->run.exited) {
+		msg_err("openssl cmp died of signal %d", st->run.term_signal);
+		return EX_SOFTWARE;
+	}
+	if (st->run.overflow) {
+		msg_err("openssl cmp saved more than %d bytes of certificates",
+		    CERTFILE_MAX);
+		return EX_PROTOCOL;
+	}
+	if (st->run.exit_code == 0)
+		return 0;
+	diag_read(st->run.output.len ? (char *)st->run.output.data : "",
+	    &st->diag);
+	if (*st->diag.detail == '\0')
+		msg_err("%s: exit status %d, no output", st->diag.what,
+		    st->run.exit_code);
+	else
+		msg_err("%s: %s", st->diag.what, st->diag.detail);
+	return st->diag.exit_status;
+}
+
+/* Does openssl get the CSR's fields rather than the CSR itself? */
+static int
+needs_fields(const struct state *st)
+{
+	return st->cmd.mapping == MAPPING_FIELDS &&
+	    strcmp(st->cmd.cmd, "p10cr") != 0;
+}
+
+static int
+build_command(struct state *st, const struct cli *cli, const struct files *f)
+{
+	char	*line;
+	int	 rc;
+
+	if ((rc = config_command(&st->cfg, &cli->opt, f, st->csr.view,
+	    &st->cmd)) != 0)
+		return rc;
+	if (verbosity > 0) {
+		line = runner_command_line(&st->cmd);
+		msg_info("running %s", line);
+		free(line);
+	}
+	return 0;
+}
+
+/*
+ * The csr mapping: openssl reads the CSR from a pipe.  It is started
+ * first and the signature checked while it loads: it blocks reading the
+ * CSR, so nothing reaches the CA before the check has passed, and a CSR
+ * that fails it stops openssl with nothing sent.
+ */
+static int
+run_fed(struct state *st, const struct cli *cli)
+{
+	struct runner_child	 child;
+	struct buf		 pem = { 0 };
+	int			 rc;
+
+	if ((rc = csr_pem(&st->csr, &pem)) == 0 &&
+	    (rc = runner_start(&st->cmd, 1, RUNNER_CAPTURES, &child)) == 0) {
+		if ((rc = csr_check(cli->csr_path, &st->csr)) != 0)
+			runner_abort(&child);
+		else
+			rc = runner_finish(&child, pem.data, pem.len,
+			    &st->run);
+	}
+	buf_free(&pem);
+	return rc;
+}
+
+/* The fields mapping: the CSR's public key in the work folder. */
+static int
+run_fields(struct state *st, const struct cli *cli, const struct files *f)
+{
+	int rc;
+
+	if ((rc = csr_check(cli->csr_path, &st->csr)) != 0 ||
+	    (rc = write_public_key(st, f->newkey)) != 0)
+		return rc;
+	return runner_run(&st->cmd, NULL, 0, RUNNER_CAPTURES, &st->run);
+}
+
+/*
+ * Run openssl on the CSR, which it gets through a pipe, or (mapping
+ * fields) as its subject and names on the command line and its public key
+ * in a file.  What openssl saves comes back through the capture pipes.
+ */
+static int
+run_command(struct state *st, const struct cli *cli)
+{
+	struct files	 f;
+	int		 rc;
+
+	if ((rc = config_resolve(&st->cfg, &cli->opt, &st->cmd)) != 0 ||
+	    (rc = prepare_files(st, needs_fields(st), &f)) != 0 ||
+	    (rc = build_command(st, cli, &f)) != 0)
+		return rc;
+	stop_phase("waiting for openssl cmp");
+	if ((rc = needs_fields(st) ? run_fields(st, cli, &f) :
+	    run_fed(st, cli)) != 0)
+		return rc;
+	return interpret_run(st);
+}
+
+static void
+describe(const struct cert *c, char *out, size_t sz)
+{
+	char subject[512], serial[128], expires[64];
+
+	cert_name_text(cert_subject(c), subject, sizeof(subject));
+	cert_serial_text(c, serial, sizeof(serial));
+	cert_time_text(cert_not_after(c), expires, sizeof(expires));
+	snprintf(out, sz, "%s, serial %s, expires %s", subject, serial,
+	    expires);
+}
+
+static int
+dry_run(struct state *st, const struct cli *cli)
+{
+	/* Names that work when the line is pasted into an empty folder. */
+	const struct files f = { cli->csr_path, "newkey.pem", "cert.pem",
+	    "extracerts.pem", "cacerts.pem" };
+	struct buf	 b = { 0 };
+	char		*line;
+	int		 rc;
+
+	if ((rc = config_command(&st->cfg, &cli->opt, &f, st->csr.view,
+	    &st->cmd)) != 0)
+		return rc;
+	line = runner_command_line(&st->cmd);
+	buf_printf(&b, "%s\n", line);
+	free(line);
+	rc = stop_pending() ? stop_report() : output_stdout(&b);
+	buf_free(&b);
+	return rc;
+}
+
+/* The outputs the user named; none: the bundle on standard output. */
+static size_t
+targets(const struct cli *cli, struct output_target *t)
+{
+	size_t n = 0;
+
+	if (cli->out != NULL)
+		t[n++] = (struct output_target){ cli->out, 1, 1 };
+	if (cli->cert_out != NULL)
+		t[n++] = (struct output_target){ cli->cert_out, 1, 0 };
+	if (cli->chain_out != NULL)
+		t[n++] = (struct output_target){ cli->chain_out, 0, 1 };
+	if (n == 0 && !cli->json)
+		t[n++] = (struct output_target){ "-", 1, 1 };
+	return n;
+}
+
+/*
+ * The renewal check and everything after it run under the outputs'
+ * locks: of two runs on one output, the second finds the first's
+ * certificate, not due.
+ */
+int
+enroll_csr(struct state *st, const struct cli *cli)
+{
+	struct output_target	 t[OUTPUTS_MAX];
+	const char		*renewed = cli->out ? cli->out : cli->cert_out;
+	const X509_PUBKEY	*key;
+	char			 text[1024];
+	size_t			 nt = targets(cli, t);
+	int			 rc;
+
+	stop_phase("reading the CSR");
+	if ((rc = csr_read(cli->csr_path, &st->csr)) != 0 ||
+	    (rc = output_check_targets(t, nt)) != 0)
+		return rc;
+	/* A run checks the signature while openssl starts (run_fed). */
+	if ((cli->dry_run || cli->renew_within >= 0) &&
+	    (rc = csr_check(cli->csr_path, &st->csr)) != 0)
+		return rc;
+	if (!cli->dry_run && (rc = output_lock_targets(t, nt)) != 0)
+		return rc;
+	key = csr_pubkey(st->csr.view);
+	if (cli->renew_within >= 0 && chain_not_due(renewed, key,
+	    cli->renew_within, &st->subject_cert)) {
+		cert_time_text(cert_not_after(st->subject_cert), text,
+		    sizeof(text));
+		msg_info("not due for renewal (expires %s)", text);
+		st->status = "not_due";
+		return EX_NOTDUE;
+	}
+	if (cli->dry_run)
+		return dry_run(st, cli);
+	if ((rc = run_command(st, cli)) != 0)
+		return rc;
+	stop_phase("writing the certificate");
+	if ((rc = chain_collect(&st->run.captured[0], &st->run.captured[1],
+	    &st->run.captured[2], key, &st->issued)) != 0 ||
+	    (rc = output_write(t, nt, &st->issued)) != 0)
+		return rc;
+	st->status = "issued";
+	describe(st->issued.leaf, text, sizeof(text));
+	msg_info("issued %s", text);
+	return 0;
+}
+
+static int
+load_cert(const char *path, struct cert **out)
+{
+	struct buf	 b = { 0 };
+	int		 rc;
+
+	if ((rc = util_read_file(path, CERTFILE_MAX, "certificate",
+	    EX_DATAERR, &b)) != 0)
+		return rc;
+	if (cert_read_pem(b.data, b.len, out, 1) != 1) {
+		msg_err("%s: not a PEM certificate", path);
+		rc = EX_DATAERR;
+	}
+	buf_free(&b);
+	return rc;
+}
+
+int
+enroll_revoke(struct state *st, const struct cli *cli)
+{
+	struct files	 f;
+	char		 text[1024];
+	int		 rc;
+
+	stop_phase("reading the certificate to revoke");
+	if ((rc = load_cert(cli->opt.revoke, &st->subject_cert)) != 0)
+		return rc;
+	if (cli->dry_run) {
+		st->status = "revoked";
+		return dry_run(st, cli);
+	}
+	if ((rc = prepare_files(st, 0, &f)) != 0 ||
+	    (rc = build_command(st, cli, &f)) != 0)
+		return rc;
+	stop_phase("waiting for openssl cmp");
+	if ((rc = runner_run(&st->cmd, NULL, 0, 0, &st->run)) != 0 ||
+	    (rc = interpret_run(st)) != 0)
+		return rc;
+	st->status = "revoked";
+	describe(st->subject_cert, text, sizeof(text));
+	msg_info("revoked %s", text);
+	return 0;
+}
