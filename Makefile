@@ -6,6 +6,15 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 BINDIR	 = $(DESTDIR)$(PREFIX)/bin
 MANDIR	 = $(DESTDIR)$(PREFIX)/share/man/man1
+# What else make install puts where (without DESTDIR): the renewal units,
+# their wrapper, the example config, the renewal and cron
+# examples.
+LIBEXECDIR ?= $(PREFIX)/libexec
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR	?= $(PREFIX)/share/doc/cmpenroll
+# The paths the installed wrapper, service and cron example name.
+SUBST	 = sed -e 's|@BINDIR@|$(PREFIX)/bin|g' \
+	       -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g'
 CC	?= cc
 CLANG	?= clang
 PKG_CONFIG ?= pkg-config
@@ -147,12 +156,32 @@ demo: deps
 	bash tests/demo.sh ./cmpenroll
 
 install: all
-	install -d $(BINDIR) $(MANDIR)
+	install -d $(BINDIR) $(MANDIR) $(DESTDIR)$(LIBEXECDIR)/cmpenroll \
+	    $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DOCDIR)
 	install -m 0755 cmpenroll $(BINDIR)/cmpenroll
 	install -m 0644 man/cmpenroll.1 $(MANDIR)/cmpenroll.1
+	$(SUBST) contrib/cmpenroll-renew.in \
+	    >$(DESTDIR)$(LIBEXECDIR)/cmpenroll/cmpenroll-renew
+	chmod 0755 $(DESTDIR)$(LIBEXECDIR)/cmpenroll/cmpenroll-renew
+	$(SUBST) contrib/cmpenroll-renew@.service.in \
+	    >$(DESTDIR)$(SYSTEMDUNITDIR)/cmpenroll-renew@.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/cmpenroll-renew@.service
+	install -m 0644 contrib/cmpenroll-renew@.timer $(DESTDIR)$(SYSTEMDUNITDIR)
+	install -m 0644 cmpenroll.ini.example contrib/renew.conf.example \
+	    $(DESTDIR)$(DOCDIR)
+	$(SUBST) contrib/cmpenroll.cron.in >$(DESTDIR)$(DOCDIR)/cmpenroll.cron
+	chmod 0644 $(DESTDIR)$(DOCDIR)/cmpenroll.cron
 
 uninstall:
-	rm -f $(BINDIR)/cmpenroll $(MANDIR)/cmpenroll.1
+	rm -f $(BINDIR)/cmpenroll $(MANDIR)/cmpenroll.1 \
+	    $(DESTDIR)$(LIBEXECDIR)/cmpenroll/cmpenroll-renew \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/cmpenroll-renew@.service \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/cmpenroll-renew@.timer \
+	    $(DESTDIR)$(DOCDIR)/cmpenroll.ini.example \
+	    $(DESTDIR)$(DOCDIR)/renew.conf.example \
+	    $(DESTDIR)$(DOCDIR)/cmpenroll.cron
+	rmdir $(DESTDIR)$(LIBEXECDIR)/cmpenroll $(DESTDIR)$(DOCDIR) \
+	    2>/dev/null || true
 
 clean:
 	rm -rf cmpenroll *.o .link-* tests/unit/check_units build-san \
