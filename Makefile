@@ -7,10 +7,11 @@ DESTDIR	?=
 BINDIR	 = $(DESTDIR)$(PREFIX)/bin
 MANDIR	 = $(DESTDIR)$(PREFIX)/share/man/man1
 # What else make install puts where (without DESTDIR): the renewal units,
-# their wrapper, the example config, the renewal and cron
+# their wrapper, bash completion, the example config, the renewal and cron
 # examples.
 LIBEXECDIR ?= $(PREFIX)/libexec
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DOCDIR	?= $(PREFIX)/share/doc/cmpenroll
 # The paths the installed wrapper, service and cron example name.
 SUBST	 = sed -e 's|@BINDIR@|$(PREFIX)/bin|g' \
@@ -157,7 +158,8 @@ demo: deps
 
 install: all
 	install -d $(BINDIR) $(MANDIR) $(DESTDIR)$(LIBEXECDIR)/cmpenroll \
-	    $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DOCDIR)
+	    $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(DOCDIR)
 	install -m 0755 cmpenroll $(BINDIR)/cmpenroll
 	install -m 0644 man/cmpenroll.1 $(MANDIR)/cmpenroll.1
 	$(SUBST) contrib/cmpenroll-renew.in \
@@ -167,6 +169,8 @@ install: all
 	    >$(DESTDIR)$(SYSTEMDUNITDIR)/cmpenroll-renew@.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/cmpenroll-renew@.service
 	install -m 0644 contrib/cmpenroll-renew@.timer $(DESTDIR)$(SYSTEMDUNITDIR)
+	install -m 0644 contrib/cmpenroll.bash-completion \
+	    $(DESTDIR)$(BASHCOMPDIR)/cmpenroll
 	install -m 0644 cmpenroll.ini.example contrib/renew.conf.example \
 	    $(DESTDIR)$(DOCDIR)
 	$(SUBST) contrib/cmpenroll.cron.in >$(DESTDIR)$(DOCDIR)/cmpenroll.cron
@@ -177,6 +181,7 @@ uninstall:
 	    $(DESTDIR)$(LIBEXECDIR)/cmpenroll/cmpenroll-renew \
 	    $(DESTDIR)$(SYSTEMDUNITDIR)/cmpenroll-renew@.service \
 	    $(DESTDIR)$(SYSTEMDUNITDIR)/cmpenroll-renew@.timer \
+	    $(DESTDIR)$(BASHCOMPDIR)/cmpenroll \
 	    $(DESTDIR)$(DOCDIR)/cmpenroll.ini.example \
 	    $(DESTDIR)$(DOCDIR)/renew.conf.example \
 	    $(DESTDIR)$(DOCDIR)/cmpenroll.cron
