@@ -20,7 +20,8 @@ DOCDIR	?= $(PREFIX)/share/doc/cmpenroll
 DEB_DIR	?= build-deb
 LINTIAN	?= lintian
 # make check also builds the package and tries it (tests/it_packaging.sh),
-# which takes 20 to 30 s; run-integration.sh alone skips that part.
+# which takes 20 s on an idle machine, 50 s under load; run-integration.sh
+# alone skips that part.
 check: export CMPENROLL_TEST_DEB = 1
 # The paths the installed wrapper, service and cron example name.
 SUBST	 = sed -e 's|@BINDIR@|$(PREFIX)/bin|g' \
