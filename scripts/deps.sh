@@ -12,6 +12,7 @@ for target in "$@"; do
 	lint)	  pkgs="$pkgs cppcheck clang-tidy" ;;
 	fuzz)	  pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	bench)	  pkgs="$pkgs python3 time" ;;
+	deb)	  pkgs="$pkgs dpkg-dev debhelper lintian" ;;
 	*)	  echo "deps.sh: unknown target $target" >&2; exit 2 ;;
 	esac
 done
