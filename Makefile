@@ -41,7 +41,8 @@ HARDENING = -pie -Wl,-z,relro,-z,now
 WARNINGS = -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wpointer-arith \
 	   -Wstrict-prototypes -Wmissing-prototypes -Wsign-compare -Werror
 CFLAGS	?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SSL_CFLAGS) $(CFLAGS) -fPIE
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SSL_CFLAGS) $(CPPFLAGS) \
+	     $(CFLAGS) -fPIE
 
 LIB_SRCS = msg.c stop.c util.c ini.c csr.c secret.c config.c confrules.c \
 	   echo.c runner.c diag.c \

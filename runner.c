@@ -145,7 +145,8 @@ exec_child(char **argv, char **envp, const struct fd_map *map, size_t nmap,
 	else
 		execvpe(argv[0], argv, envp);
 	err = errno;
-	(void)write(errfd, &err, sizeof(err));
+	while (write(errfd, &err, sizeof(err)) == -1 && errno == EINTR)
+		;
 	_exit(127);
 }
 

@@ -346,10 +346,11 @@ util_stage(const char *path, const void *data, size_t len,
 		msg_err("cannot write %s: %s", path, strerror(errno));
 		return EX_CANTCREAT;
 	}
-	if (old && st.st_uid == geteuid())
-		(void)fchown(fd, (uid_t)-1, st.st_gid);
-	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 ||
-	    fsync(fd) == -1 || close(fd) == -1) {
+	/* A group that is not ours to give (EPERM) leaves the default. */
+	if ((old && st.st_uid == geteuid() && fchown(fd, (uid_t)-1,
+	    st.st_gid) == -1 && errno != EPERM) || fchmod(fd, mode) == -1 ||
+	    write_all(fd, data, len) == -1 || fsync(fd) == -1 ||
+	    close(fd) == -1) {
 		saved = errno;
 		close(fd);
 		util_discard(sf);
