@@ -60,10 +60,10 @@ CFLAGS	?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SSL_CFLAGS) $(CFLAGS) -fPIE
 
 LIB_SRCS = util.c ini.c csr.c spki.c config.c runner.c cert.c chain.c output.c \
-	   confcheck.c
+	   confcheck.c genm.c genm_root.c genm_tmpl.c genm_req.c genm_crl.c
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 HEADERS	 = util.h ini.h csr.h spki.h config.h runner.h cert.h chain.h output.h \
-	   confcheck.h
+	   confcheck.h genm.h genm_tmpl.h
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
 FUZZ_DIR  = build-fuzz
