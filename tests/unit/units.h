@@ -21,6 +21,7 @@ Suite		*csr_suite(void);
 Suite		*runner_suite(void);
 Suite		*cert_suite(void);
 Suite		*keys_suite(void);
+Suite		*genm_suite(void);
 
 /* An acme2certifier acme_srv.cfg with a [CAhandler] for CMP. */
 extern const char acme_srv_cfg[];
