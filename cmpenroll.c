@@ -13,9 +13,11 @@
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
 
+#include "ask.h"
 #include "confcheck.h"
 #include "echo.h"
 #include "enroll.h"
+#include "genm.h"
 #include "output.h"
 #include "stop.h"
 #include "util.h"
@@ -27,7 +29,9 @@
 enum {
 	OPT_MAPPING = 256, OPT_CMD, OPT_OLDCERT, OPT_KEY, OPT_REVOKE,
 	OPT_REASON, OPT_CERT_OUT, OPT_CHAIN_OUT, OPT_RENEW, OPT_CHECK,
-	OPT_JSON
+	OPT_JSON, OPT_OLDROOT, OPT_CRL_CERT, OPT_OLD_CRL,
+	/* --get-*: the general message's mode (genm.h) follows */
+	OPT_GET = 512
 };
 
 static const struct option long_options[] = {
@@ -47,6 +51,13 @@ static const struct option long_options[] = {
 	{ "dry-run",	  no_argument,	     NULL, 'n' },
 	{ "check",	  no_argument,	     NULL, OPT_CHECK },
 	{ "json",	  no_argument,	     NULL, OPT_JSON },
+	{ "get-ca-certs", no_argument,	     NULL, OPT_GET + GENM_CA_CERTS },
+	{ "get-root-update", no_argument,    NULL, OPT_GET + GENM_ROOT_UPDATE },
+	{ "oldroot",	  required_argument, NULL, OPT_OLDROOT },
+	{ "get-template", no_argument,	     NULL, OPT_GET + GENM_TEMPLATE },
+	{ "get-crl",	  no_argument,	     NULL, OPT_GET + GENM_CRL },
+	{ "crl-cert",	  required_argument, NULL, OPT_CRL_CERT },
+	{ "old-crl",	  required_argument, NULL, OPT_OLD_CRL },
 	{ "verbose",	  no_argument,	     NULL, 'v' },
 	{ "quiet",	  no_argument,	     NULL, 'q' },
 	{ "help",	  no_argument,	     NULL, 'h' },
@@ -62,7 +73,10 @@ static const char synopsis[] =
     "                 [-o file] [--cert-out file] [--chain-out file] "
     "[--renew-within days]\n"
     "                 [--json] [--check] csr\n"
-    "       cmpenroll [options] --revoke cert [--reason reason]\n";
+    "       cmpenroll [options] --revoke cert [--reason reason]\n"
+    "       cmpenroll [options] --get-ca-certs | --get-template |\n"
+    "                 --get-root-update --oldroot file |\n"
+    "                 --get-crl [--crl-cert file] [--old-crl file]\n";
 
 /* --help: every option, the reasons and the exit codes, one line each. */
 static const char help[] =
@@ -87,6 +101,16 @@ static const char help[] =
     "      --key FILE          kur: its private key\n"
     "      --revoke CERT       revoke CERT instead of enrolling\n"
     "      --reason REASON     why CERT is revoked (see below)\n"
+    "      --get-ca-certs      ask the CA for its CA certificates\n"
+    "      --get-root-update   ask for an update of the root in --oldroot\n"
+    "      --oldroot FILE      the root CA certificate to update\n"
+    "      --get-template      ask which subject, extensions and key the CA "
+    "wants\n"
+    "      --get-crl           ask for the CRL of --crl-cert or newer than "
+    "--old-crl\n"
+    "      --crl-cert FILE     a certificate whose issuer's CRL is wanted\n"
+    "      --old-crl FILE      the CRL held now (exit 1 while it is "
+    "current)\n"
     "  -n, --dry-run           print the openssl command (secrets masked); "
     "send nothing\n"
     "      --check             check the config (and CSR) against openssl; "
@@ -104,7 +128,7 @@ static const char help[] =
     "aACompromise(10)\n"
     "\nexit status:\n"
     "  0    done\n"
-    "  1    not due for renewal (--renew-within)\n"
+    "  1    not due for renewal, or the CA has nothing new (--get-*)\n"
     "  64   wrong command line\n"
     "  65   the CSR or a certificate is refused\n"
     "  66   an input file cannot be read\n"
@@ -186,14 +210,44 @@ parse_option(struct cli *cli, int ch, const char *arg)
 		if (parse_number(arg, 100000, &cli->renew_within) != 0)
 			return bad_usage("--renew-within takes days", arg);
 		break;
+	case OPT_OLDROOT: cli->oldroot = arg; break;
+	case OPT_CRL_CERT: cli->crl_cert = arg; break;
+	case OPT_OLD_CRL: cli->old_crl = arg; break;
 	case 'n': cli->dry_run = 1; break;
 	case OPT_CHECK: cli->check = 1; break;
 	case OPT_JSON: cli->json = 1; break;
 	case 'v': verbosity = verbosity < 0 ? 1 : verbosity + 1; break;
 	case 'q': verbosity = -1; break;
 	case ':': return bad_usage("option needs an argument", arg);
-	default: return bad_usage("unknown option", arg);
+	default:
+		if (ch < OPT_GET || ch >= OPT_GET + GENM_MODES)
+			return bad_usage("unknown option", arg);
+		if (cli->genm >= 0 && cli->genm != ch - OPT_GET)
+			return bad_usage("one --get- mode at a time", arg);
+		cli->genm = ch - OPT_GET;
+		cli->opt.genm = 1;
 	}
+	return 0;
+}
+
+/* A general message takes no CSR and none of the enrollment's options. */
+static int
+check_genm_usage(const struct cli *cli, int nargs)
+{
+	if (nargs != 0 || cli->opt.revoke || cli->cert_out || cli->chain_out ||
+	    cli->renew_within >= 0 || cli->opt.cmd || cli->opt.mapping ||
+	    cli->opt.oldcert || cli->opt.key || cli->opt.revreason >= 0)
+		return bad_usage("a --get- mode takes no CSR, and of the output "
+		    "options only -o and --json", NULL);
+	if ((cli->genm == GENM_ROOT_UPDATE) != (cli->oldroot != NULL))
+		return bad_usage("--get-root-update and --oldroot go together",
+		    NULL);
+	if (cli->genm != GENM_CRL && (cli->crl_cert || cli->old_crl))
+		return bad_usage("--crl-cert and --old-crl go with --get-crl",
+		    NULL);
+	if (cli->genm == GENM_CRL && !cli->crl_cert && !cli->old_crl)
+		return bad_usage("--get-crl needs --crl-cert or --old-crl",
+		    NULL);
 	return 0;
 }
 
@@ -204,6 +258,14 @@ check_usage(struct cli *cli, int argc, char **argv)
 	const char	*renewed = cli->out ? cli->out : cli->cert_out;
 	int		 nargs = argc - optind;
 
+	if (cli->dry_run && cli->check)
+		return bad_usage("--dry-run and --check exclude each other",
+		    NULL);
+	if (cli->genm >= 0)
+		return check_genm_usage(cli, nargs);
+	if (cli->oldroot || cli->crl_cert || cli->old_crl)
+		return bad_usage("--oldroot, --crl-cert and --old-crl go with "
+		    "their --get- mode", NULL);
 	if (cli->opt.revoke != NULL ? nargs != 0 :
 	    nargs != 1 && !(cli->check && nargs == 0))
 		return bad_usage(cli->opt.revoke ? "--revoke takes no CSR" :
@@ -219,9 +281,6 @@ check_usage(struct cli *cli, int argc, char **argv)
 	    strcmp(renewed, "-") == 0))
 		return bad_usage("--renew-within needs -o or --cert-out naming "
 		    "a file", NULL);
-	if (cli->dry_run && cli->check)
-		return bad_usage("--dry-run and --check exclude each other",
-		    NULL);
 	if (cli->opt.revoke != NULL && (cli->out || cli->cert_out ||
 	    cli->chain_out || cli->renew_within >= 0))
 		return bad_usage("--revoke writes no certificate", NULL);
@@ -260,6 +319,7 @@ parse_args(struct cli *cli, int argc, char **argv)
 	memset(cli, 0, sizeof(*cli));
 	cli->opt.revreason = -1;
 	cli->renew_within = -1;
+	cli->genm = -1;
 	cli->json = wants_json(argc, argv);
 	/* getopt's own messages would not be one "cmpenroll: " line. */
 	opterr = 0;
@@ -307,6 +367,12 @@ emit_json(struct state *st, int rc)
 	struct outcome	 o;
 	struct buf	 b = { 0 };
 
+	/* A general message's answer is its own JSON object. */
+	if (st->json.len > 0 && (rc == 0 || rc == EX_NOTDUE)) {
+		if (output_stdout(&st->json) != 0 && rc == 0)
+			rc = EX_CANTCREAT;
+		return rc;
+	}
 	memset(&o, 0, sizeof(o));
 	o.status = rc == 0 || rc == EX_NOTDUE ? st->status : "error";
 	if (o.status == NULL)
@@ -324,6 +390,17 @@ emit_json(struct state *st, int rc)
 		rc = EX_CANTCREAT;
 	buf_free(&b);
 	return rc;
+}
+
+/* The one thing asked for: a general message, a revocation, enrollment. */
+static int
+run_mode(struct state *st, const struct cli *cli)
+{
+	if (cli->genm >= 0)
+		return ask_ca(st, cli);
+	if (cli->opt.revoke != NULL)
+		return enroll_revoke(st, cli);
+	return enroll_csr(st, cli);
 }
 
 /*
@@ -368,8 +445,7 @@ main(int argc, char **argv)
 	else if (cli.check)
 		rc = check_run(&st.cfg, &cli.opt, cli.csr_path);
 	else if ((rc = config_rules(&st.cfg)) == 0)
-		rc = cli.opt.revoke != NULL ? enroll_revoke(&st, &cli) :
-		    enroll_csr(&st, &cli);
+		rc = run_mode(&st, &cli);
 out:
 	rc = report_unsaid(rc);
 	if (cli.json && !cli.dry_run && !cli.check)

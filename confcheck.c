@@ -12,8 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "confcheck.h"
-#include "runner.h"
-#include "stop.h"
+#include "osslbin.h"
 
 /* Flags whose value names files. */
 static const char *const file_flags[] = {
@@ -148,6 +147,23 @@ is_number(const char *s, int allow_negative)
 }
 
 /*
+ * A flag that the configured openssl lacks but a later release has:
+ * reported as such (1), or 0.
+ */
+static int
+later_flag(const struct config *cfg, const struct ini_entry *e)
+{
+	struct osslbin_version	 v;
+	const char		*since = osslbin_flag_since(e->key + 4);
+
+	if (since == NULL || osslbin_version(cfg, &v) != 0)
+		return 0;
+	msg_err("%s:%lu: %s needs OpenSSL %s or later; cmp_openssl_bin is %s",
+	    cfg->path, e->line, e->key, since, v.text);
+	return 1;
+}
+
+/*
  * One key that is an openssl flag, against what the configured openssl
  * knows: 1 when it has a problem (already reported).
  */
@@ -159,6 +175,8 @@ check_flag(const struct config *cfg, const char *help,
 	char		 type[32], near[64];
 
 	if (help_entry(help, flag, type, sizeof(type)) == NULL) {
+		if (later_flag(cfg, e))
+			return 1;
 		if (nearest_flag(help, flag, near, sizeof(near)) != NULL)
 			msg_err("%s:%lu: %s: openssl cmp has no flag -%s; did "
 			    "you mean cmp_%s?", cfg->path, e->line, e->key,
@@ -209,52 +227,6 @@ check_keys(const struct config *cfg, const char *help)
 	return problems;
 }
 
-/* Run cfg's openssl with one or two arguments; 0 when it ran and wrote. */
-static int
-run_openssl(const struct config *cfg, const char *a1, const char *a2,
-    struct run_result *r)
-{
-	struct command	c;
-	struct arg	argv[3];
-
-	memset(&c, 0, sizeof(c));
-	memset(argv, 0, sizeof(argv));
-	argv[0].s = (char *)cfg->openssl_bin;
-	argv[1].s = (char *)a1;
-	argv[2].s = (char *)a2;
-	c.argv = argv;
-	c.argc = a2 != NULL ? 3 : 2;
-	if (runner_run(&c, NULL, 0, 0, r) != 0)
-		return -1;
-	return r->exited && r->exit_code == 0 && r->output.len > 0 ? 0 : -1;
-}
-
-/*
- * What openssl cmp -help prints, or NULL with *rc set (and reported): a
- * stop signal or the deadline, or a foreign binary.
- */
-static char *
-fetch_help(const struct config *cfg, int *rc)
-{
-	struct run_result	r;
-	char			*help = NULL;
-
-	if (run_openssl(cfg, "cmp", "-help", &r) == 0 &&
-	    strstr((char *)r.output.data, "\n -cmd ") != NULL) {
-		help = util_xcalloc(1, r.output.len + 2);
-		help[0] = '\n';
-		memcpy(help + 1, r.output.data, r.output.len);
-	} else if (r.stopped) {
-		*rc = stop_report();
-	} else {
-		msg_err("%s cmp -help lists no flags: is cmp_openssl_bin an "
-		    "OpenSSL 3 binary?", cfg->openssl_bin);
-		*rc = EX_CONFIG;
-	}
-	runner_result_free(&r);
-	return help;
-}
-
 /*
  * Build the command as a run would, against the CSR when one is given:
  * what the mapping refuses (a kur without its key, a CSR the fields
@@ -266,8 +238,9 @@ static int
 check_command(const struct config *cfg, const struct options *opt,
     const struct csr_view *req)
 {
-	static const struct files f = { "csr.pem", "newkey.pem", "cert.pem",
-	    "extracerts.pem", "cacerts.pem" };
+	static const struct files f = { .csr = "csr.pem",
+	    .newkey = "newkey.pem", .certout = "cert.pem",
+	    .extracertsout = "extracerts.pem", .cacertsout = "cacerts.pem" };
 	struct command	c;
 	int		rc;
 
@@ -285,7 +258,7 @@ check_run(const struct config *cfg, const struct options *opt,
 	char		*help;
 	int		 problems, rc = 0;
 
-	if ((help = fetch_help(cfg, &rc)) == NULL)
+	if ((help = osslbin_help(cfg, &rc)) == NULL)
 		return rc;
 	problems = check_keys(cfg, help);
 	problems += config_section_rules(cfg) != 0;

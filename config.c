@@ -434,6 +434,8 @@ resolve_cmd(struct build *bd)
 
 	if (bd->opt->revoke != NULL)
 		cmd = "rr";
+	else if (bd->opt->genm)
+		cmd = "genm";
 	else if (bd->opt->cmd != NULL)
 		cmd = bd->opt->cmd;
 	else if ((e = ini_get(bd->cfg->ini, bd->cfg->section, "cmp_cmd"))) {
@@ -452,14 +454,15 @@ resolve_cmd(struct build *bd)
  * cmpenroll is the RA: it never holds the requester's private key, so of
  * openssl's -popo methods only 0 (RAVERIFIED, the CSR's signature checked
  * here) and -1 (none) can work; 1 and 2 would fail inside openssl.  A
- * p10cr and an rr send no -popo, so any value is left alone there.
+ * p10cr, an rr and a genm send no -popo, so any value is left alone there.
  */
 static int
 check_popo(const struct build *bd)
 {
 	const struct ini_entry	*e;
 
-	if (strcmp(bd->c->cmd, "p10cr") == 0 || strcmp(bd->c->cmd, "rr") == 0)
+	if (strcmp(bd->c->cmd, "p10cr") == 0 || strcmp(bd->c->cmd, "rr") == 0 ||
+	    strcmp(bd->c->cmd, "genm") == 0)
 		return 0;
 	e = ini_get(bd->cfg->ini, bd->cfg->section, "cmp_popo");
 	if (e == NULL || strcmp(e->value, "0") == 0 ||
@@ -602,7 +605,7 @@ emit_defaults(struct build *bd, int debug)
  * leaves it to the environment and openssl's built-in default.
  */
 static void
-config_openssl_env(const struct config *cfg, struct command *c)
+openssl_env(const struct config *cfg, struct command *c)
 {
 	const char *v = config_value(cfg, "cmp_openssl_conf");
 
@@ -619,6 +622,23 @@ names_file(const struct config *cfg, const char *key)
 	const char *v = config_value(cfg, key);
 
 	return v != NULL && *v != '\0' && strcasecmp(v, "False") != 0;
+}
+
+/*
+ * The configured openssl with args, in the environment a run gives it:
+ * what --check and the version check ask it.
+ */
+void
+config_openssl_command(const struct config *cfg, const char *const *args,
+    size_t nargs, struct command *c)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	push(c, cfg->openssl_bin, 0);
+	for (i = 0; i < nargs; i++)
+		push(c, args[i], 0);
+	openssl_env(cfg, c);
 }
 
 /*
@@ -653,7 +673,7 @@ config_command(const struct config *cfg, const struct options *opt,
 	push_flag(c, "cmd", c->cmd);
 	/* Never a prompt on a terminal: a cron job would wait for it. */
 	push_flag(c, "batch", NULL);
-	config_openssl_env(cfg, c);
+	openssl_env(cfg, c);
 	n = ini_items(cfg->ini, cfg->section, &items);
 	for (i = 0; i < n; i++)
 		if (strncmp(items[i]->key, PREFIX, PREFIX_LEN) == 0 &&
@@ -673,10 +693,13 @@ config_command(const struct config *cfg, const struct options *opt,
 			snprintf(num, sizeof(num), "%d", opt->revreason);
 			push_flag(c, "revreason", num);
 		}
+	} else if (opt->genm) {
+		for (i = 0; i < f->ngenm; i++)
+			push(c, f->genm[i], 0);
 	} else if ((rc = emit_request(&bd, f, req)) != 0)
 		goto out;
 	emit_defaults(&bd, opt->debug);
-	if (opt->revoke == NULL) {
+	if (opt->revoke == NULL && !opt->genm) {
 		push_flag(c, "certout", f->certout);
 		push_flag(c, "extracertsout", f->extracertsout);
 		push_flag(c, "cacertsout", f->cacertsout);

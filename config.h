@@ -30,6 +30,7 @@ struct options {
 	const char	*key;
 	const char	*revoke;	/* certificate to revoke: -cmd rr */
 	int		 revreason;	/* -1: none */
+	int		 genm;		/* a general message: -cmd genm */
 	int		 debug;		/* -vv: openssl -verbosity 7 */
 };
 
@@ -48,6 +49,8 @@ struct files {
 	const char	*certout;
 	const char	*extracertsout;
 	const char	*cacertsout;
+	const char	*const *genm;	/* a general message's flags (genm.h) */
+	size_t		 ngenm;
 };
 
 struct arg {
@@ -76,6 +79,8 @@ int	 config_command(const struct config *, const struct options *,
 int	 config_resolve(const struct config *, const struct options *,
 	    struct command *);
 void	 command_free(struct command *);
+void	 config_openssl_command(const struct config *, const char *const *,
+	    size_t, struct command *);
 char	*config_recipient_to_slash(const char *);
 int	 config_reason_number(const char *);
 int	 config_cmd_known(const char *);

@@ -22,6 +22,7 @@ enroll_free(struct state *st)
 	runner_result_free(&st->run);
 	chain_free(&st->issued);
 	cert_free(st->subject_cert);
+	buf_free(&st->json);
 }
 
 /*
@@ -64,8 +65,8 @@ write_public_key(const struct state *st, const char *path)
 }
 
 /* What the child's end means, reported once, as an exit status. */
-static int
-interpret_run(struct state *st)
+int
+enroll_interpret(struct state *st)
 {
 	if (st->run.stopped) {
 		stop_phase("openssl cmp was running (it was stopped)");
@@ -100,8 +101,8 @@ needs_fields(const struct state *st)
 	    strcmp(st->cmd.cmd, "p10cr") != 0;
 }
 
-static int
-build_command(struct state *st, const struct cli *cli, const struct files *f)
+int
+enroll_build(struct state *st, const struct cli *cli, const struct files *f)
 {
 	char	*line;
 	int	 rc;
@@ -167,13 +168,13 @@ run_command(struct state *st, const struct cli *cli)
 
 	if ((rc = config_resolve(&st->cfg, &cli->opt, &st->cmd)) != 0 ||
 	    (rc = prepare_files(st, needs_fields(st), &f)) != 0 ||
-	    (rc = build_command(st, cli, &f)) != 0)
+	    (rc = enroll_build(st, cli, &f)) != 0)
 		return rc;
 	stop_phase("waiting for openssl cmp");
 	if ((rc = needs_fields(st) ? run_fields(st, cli, &f) :
 	    run_fed(st, cli)) != 0)
 		return rc;
-	return interpret_run(st);
+	return enroll_interpret(st);
 }
 
 static void
@@ -188,17 +189,15 @@ describe(const struct cert *c, char *out, size_t sz)
 	    expires);
 }
 
-static int
-dry_run(struct state *st, const struct cli *cli)
+/* The command on stdout, as a line to paste, instead of running it. */
+int
+enroll_dry_run(struct state *st, const struct cli *cli, const struct files *f)
 {
-	/* Names that work when the line is pasted into an empty folder. */
-	const struct files f = { cli->csr_path, "newkey.pem", "cert.pem",
-	    "extracerts.pem", "cacerts.pem" };
 	struct buf	 b = { 0 };
 	char		*line;
 	int		 rc;
 
-	if ((rc = config_command(&st->cfg, &cli->opt, &f, st->csr.view,
+	if ((rc = config_command(&st->cfg, &cli->opt, f, st->csr.view,
 	    &st->cmd)) != 0)
 		return rc;
 	line = runner_command_line(&st->cmd);
@@ -207,6 +206,20 @@ dry_run(struct state *st, const struct cli *cli)
 	rc = stop_pending() ? stop_report() : output_stdout(&b);
 	buf_free(&b);
 	return rc;
+}
+
+/* Names that work when the dry-run line is pasted into an empty folder. */
+static const struct files pasted = { .newkey = "newkey.pem",
+    .certout = "cert.pem", .extracertsout = "extracerts.pem",
+    .cacertsout = "cacerts.pem" };
+
+static int
+dry_run(struct state *st, const struct cli *cli)
+{
+	struct files f = pasted;
+
+	f.csr = cli->csr_path;
+	return enroll_dry_run(st, cli, &f);
 }
 
 /* The outputs the user named; none: the bundle on standard output. */
@@ -307,11 +320,11 @@ enroll_revoke(struct state *st, const struct cli *cli)
 		return dry_run(st, cli);
 	}
 	if ((rc = prepare_files(st, 0, &f)) != 0 ||
-	    (rc = build_command(st, cli, &f)) != 0)
+	    (rc = enroll_build(st, cli, &f)) != 0)
 		return rc;
 	stop_phase("waiting for openssl cmp");
 	if ((rc = runner_run(&st->cmd, NULL, 0, 0, &st->run)) != 0 ||
-	    (rc = interpret_run(st)) != 0)
+	    (rc = enroll_interpret(st)) != 0)
 		return rc;
 	st->status = "revoked";
 	describe(st->subject_cert, text, sizeof(text));

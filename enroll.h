@@ -21,6 +21,8 @@ struct cli {
 	const char	*out, *cert_out, *chain_out;	/* "-": stdout */
 	long		 renew_within;	/* -1: not asked */
 	int		 dry_run, check, json;
+	int		 genm;		/* -1, or what is asked (genm.h) */
+	const char	*oldroot, *crl_cert, *old_crl;
 };
 
 /* Everything one run owns; freed in one place. */
@@ -33,10 +35,15 @@ struct state {
 	struct issued	 issued;
 	struct cert	*subject_cert;	/* revoked, or the one not yet due */
 	const char	*status;	/* issued revoked not_due */
+	struct buf	 json;		/* a result that is its own JSON */
 	char		 key_path[PATH_MAX];
 };
 
 int	 enroll_csr(struct state *, const struct cli *);
+int	 enroll_build(struct state *, const struct cli *, const struct files *);
+int	 enroll_dry_run(struct state *, const struct cli *,
+	    const struct files *);
+int	 enroll_interpret(struct state *);
 int	 enroll_revoke(struct state *, const struct cli *);
 void	 enroll_free(struct state *);
 

@@ -69,7 +69,8 @@ add(const char **argv, size_t max, size_t *n, const char *a, const char *b)
 }
 
 /*
- * Append the mode's openssl cmp flags to argv (room for max elements).
+ * Append the mode's openssl cmp flags, after -cmd genm, to argv (room for
+ * max elements).
  * Returns how many were added; 0 when a required input is missing or
  * there is no room: rootCaCert needs old_root, crlStatusList crl_cert or
  * old_crl, and every mode its saved files.
@@ -84,7 +85,6 @@ genm_argv(enum genm_mode mode, const struct genm_args *a, const char **argv,
 
 	if (s == NULL)
 		return 0;
-	bad |= add(argv, max, &n, "-cmd", "genm");
 	bad |= add(argv, max, &n, "-infotype", s->infotype);
 	if (mode == GENM_ROOT_UPDATE) {
 		bad |= add(argv, max, &n, "-oldwithold", a->old_root);

@@ -6,16 +6,16 @@
  * refusal comes back as a reason (*why, a static string) for the caller's
  * one message.
  *
- * The openssl cmp argv, after the config's flags (genm_argv builds it):
+ * The openssl cmp argv, after -cmd genm and the config's flags (genm_argv
+ * builds it):
  *
- *   --get-ca-certs     -cmd genm -infotype caCerts -cacertsout F0
- *   --get-root-update  -cmd genm -infotype rootCaCert -oldwithold OLDROOT
- *                      -newwithnew F0 -newwithold F1 -oldwithnew F2
- *                      [-trusted OLDROOT]
- *   --get-template     -cmd genm -infotype certReqTemplate
- *                      -template F0 -keyspec F1
- *   --get-crl          -cmd genm -infotype crlStatusList
- *                      [-crlcert CERT] [-oldcrl CRL] -crlout F0
+ *   --get-ca-certs     -infotype caCerts -cacertsout F0
+ *   --get-root-update  -infotype rootCaCert -oldwithold OLDROOT
+ *                      [-trusted OLDROOT] -newwithnew F0 -newwithold F1
+ *                      -oldwithnew F2
+ *   --get-template     -infotype certReqTemplate -template F0 -keyspec F1
+ *   --get-crl          -infotype crlStatusList [-crlcert CERT]
+ *                      [-oldcrl CRL] -crlout F0
  *
  * What openssl writes (3.2.6, 3.5.4 and 3.6.0 alike), and how it says
  * there is nothing: it always exits 0 then, and only the files tell.

@@ -304,3 +304,24 @@ output_write(const struct output_target *t, size_t n,
 	buf_free(&b);
 	return rc;
 }
+
+/*
+ * Data to path ("-" or NULL: standard output), written atomically like a
+ * certificate: checked, staged beside its target, renamed over it.
+ */
+int
+output_data(const char *path, const struct buf *data)
+{
+	struct staged	sf;
+	int		rc;
+
+	if (path == NULL || is_stdout(path))
+		return output_stdout(data);
+	if ((rc = util_stage(path, data->data, data->len, &sf)) != 0)
+		return rc;
+	if (stop_pending()) {
+		util_discard(&sf);
+		return stop_report();
+	}
+	return util_commit(&sf);
+}

@@ -31,6 +31,7 @@ int	 output_check_targets(const struct output_target *, size_t);
 int	 output_lock_targets(const struct output_target *, size_t);
 int	 output_write(const struct output_target *, size_t,
 	    const struct issued *);
+int	 output_data(const char *, const struct buf *);
 void	 json_string(struct buf *, const char *);
 
 #endif

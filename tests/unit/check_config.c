@@ -18,8 +18,9 @@
 #include "util.h"
 
 static const struct files wd = {
-	"/wd/csr.der", "/wd/newkey.pem", "/wd/cert.pem",
-	"/wd/extracerts.pem", "/wd/cacerts.pem"
+	.csr = "/wd/csr.der", .newkey = "/wd/newkey.pem",
+	.certout = "/wd/cert.pem", .extracertsout = "/wd/extracerts.pem",
+	.cacertsout = "/wd/cacerts.pem"
 };
 
 static void

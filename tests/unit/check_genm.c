@@ -186,27 +186,27 @@ START_TEST(genm_argv_per_mode)
 	const char		*argv[GENM_ARGV_MAX];
 
 	assert_argv(GENM_CA_CERTS, &a,
-	    "-cmd genm -infotype caCerts -cacertsout /w/f0");
-	assert_argv(GENM_TEMPLATE, &a, "-cmd genm -infotype certReqTemplate "
+	    "-infotype caCerts -cacertsout /w/f0");
+	assert_argv(GENM_TEMPLATE, &a, "-infotype certReqTemplate "
 	    "-template /w/f0 -keyspec /w/f1");
 	/* rootCaCert needs the old root; -trusted only when asked. */
 	ck_assert_uint_eq(genm_argv(GENM_ROOT_UPDATE, &a, argv,
 	    GENM_ARGV_MAX), 0);
 	a.old_root = "/r/old.pem";
-	assert_argv(GENM_ROOT_UPDATE, &a, "-cmd genm -infotype rootCaCert "
+	assert_argv(GENM_ROOT_UPDATE, &a, "-infotype rootCaCert "
 	    "-oldwithold /r/old.pem -newwithnew /w/f0 -newwithold /w/f1 "
 	    "-oldwithnew /w/f2");
 	a.add_trusted = 1;
-	assert_argv(GENM_ROOT_UPDATE, &a, "-cmd genm -infotype rootCaCert "
+	assert_argv(GENM_ROOT_UPDATE, &a, "-infotype rootCaCert "
 	    "-oldwithold /r/old.pem -trusted /r/old.pem -newwithnew /w/f0 "
 	    "-newwithold /w/f1 -oldwithnew /w/f2");
 	/* crlStatusList needs -crlcert or -oldcrl. */
 	ck_assert_uint_eq(genm_argv(GENM_CRL, &a, argv, GENM_ARGV_MAX), 0);
 	a.crl_cert = "/c/ee.pem";
-	assert_argv(GENM_CRL, &a, "-cmd genm -infotype crlStatusList "
+	assert_argv(GENM_CRL, &a, "-infotype crlStatusList "
 	    "-crlcert /c/ee.pem -crlout /w/f0");
 	a.old_crl = "/c/old.crl";
-	assert_argv(GENM_CRL, &a, "-cmd genm -infotype crlStatusList "
+	assert_argv(GENM_CRL, &a, "-infotype crlStatusList "
 	    "-crlcert /c/ee.pem -oldcrl /c/old.crl -crlout /w/f0");
 	/* No room, or a saved file missing: nothing. */
 	ck_assert_uint_eq(genm_argv(GENM_CRL, &a, argv, 7), 0);
