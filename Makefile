@@ -45,12 +45,12 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SSL_CFLAGS) $(CPPFLAGS) \
 	     $(CFLAGS) -fPIE
 
 LIB_SRCS = msg.c stop.c util.c ini.c csr.c secret.c config.c confrules.c \
-	   echo.c runner.c osslbin.c diag.c cert.c chain.c output.c confcheck.c \
+	   echo.c runner.c osslbin.c probe.c diag.c cert.c chain.c output.c confcheck.c \
 	   genm.c genm_root.c genm_tmpl.c genm_req.c genm_crl.c enroll.c \
 	   ask.c
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 HEADERS	 = msg.h stop.h util.h ini.h csr.h secret.h config.h echo.h runner.h \
-	   osslbin.h diag.h cert.h chain.h output.h confcheck.h genm.h \
+	   osslbin.h probe.h diag.h cert.h chain.h output.h confcheck.h genm.h \
 	   genm_tmpl.h enroll.h ask.h
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all

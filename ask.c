@@ -14,6 +14,7 @@
 #include "genm.h"
 #include "osslbin.h"
 #include "output.h"
+#include "probe.h"
 #include "stop.h"
 
 /* The files openssl is to save, in the work folder, and the old root. */
@@ -103,7 +104,8 @@ run_and_collect(struct state *st, const struct cli *cli, struct saved *sv)
 		return rc;
 	f.genm = argv;
 	f.ngenm = mode_argv(st, cli, wd, sv, argv);
-	if ((rc = enroll_build(st, cli, &f)) != 0)
+	if ((rc = enroll_build(st, cli, &f)) != 0 ||
+	    (rc = probe_ca(&st->cfg)) != 0)
 		return rc;
 	stop_phase("waiting for openssl cmp");
 	if ((rc = runner_run(&st->cmd, NULL, 0, 0, &st->run)) != 0 ||

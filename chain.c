@@ -1,12 +1,24 @@
 /*
  * chain.c: the leaf, then its issuers found among the returned extraCerts
- * and caPubs by following issuer links upward.  Certificates off that path
- * (a CMP server's own protection certificate, say) are left out.
+ * and caPubs by following issuer links upward, up to a self-signed root or
+ * a certificate the config trusts.  Certificates off that path (a CMP
+ * server's own protection certificate, say) are left out.  Where the CA's
+ * certificates do not reach that far, the certificates the config names
+ * complete the chain (chain_complete).
  */
 #include <string.h>
 #include <time.h>
 
 #include "chain.h"
+
+#define POOL_MAX	(3 * CERTS_MAX)
+
+/* Certificates to build the chain from; trusted ones end it. */
+struct pool {
+	struct cert	*c[POOL_MAX];
+	int		 trusted[POOL_MAX];
+	size_t		 n;
+};
 
 static void
 free_all(struct cert **v, size_t n)
@@ -17,24 +29,70 @@ free_all(struct cert **v, size_t n)
 		cert_free(v[i]);
 }
 
-/* The issuer of c in pool that is neither the leaf nor already chained. */
-static struct cert *
+static void
+pool_add(struct pool *p, const struct buf *pem, int trusted)
+{
+	size_t i, n, room = POOL_MAX - p->n;
+
+	if (pem == NULL || pem->len == 0)
+		return;
+	n = cert_read_pem(pem->data, pem->len, p->c + p->n,
+	    room < CERTS_MAX ? room : CERTS_MAX);
+	for (i = 0; i < n; i++)
+		p->trusted[p->n + i] = trusted;
+	p->n += n;
+}
+
+/* The certificate the chain ends with so far. */
+static const struct cert *
+top(const struct issued *res)
+{
+	return res->nchain > 0 ? res->chain[res->nchain - 1] : res->leaf;
+}
+
+/* The issuer of c in the pool that is neither the leaf nor chained. */
+static size_t
 find_issuer(const struct issued *res, const struct cert *c,
-    struct cert **pool, size_t npool)
+    const struct pool *p)
 {
 	size_t i, j;
 
-	for (i = 0; i < npool; i++) {
-		if (pool[i] == NULL || !cert_issued_by(c, pool[i]) ||
-		    cert_same(pool[i], res->leaf))
+	for (i = 0; i < p->n; i++) {
+		if (p->c[i] == NULL || !cert_issued_by(c, p->c[i]) ||
+		    cert_same(p->c[i], res->leaf))
 			continue;
 		for (j = 0; j < res->nchain; j++)
-			if (cert_same(pool[i], res->chain[j]))
+			if (cert_same(p->c[i], res->chain[j]))
 				break;
 		if (j == res->nchain)
-			return pool[i];
+			return i;
 	}
-	return NULL;
+	return SIZE_MAX;
+}
+
+/*
+ * Follow issuer links from the chain's top through the pool, moving each
+ * issuer found into the chain, until a self-issued or trusted certificate
+ * ends it (res->complete) or no issuer is found.
+ */
+static void
+follow(struct issued *res, struct pool *p)
+{
+	size_t i;
+
+	while (!res->complete && res->nchain < CERTS_MAX) {
+		if (cert_issued_by(top(res), top(res))) {
+			res->complete = 1;
+			break;
+		}
+		if ((i = find_issuer(res, top(res), p)) == SIZE_MAX)
+			break;
+		res->chain[res->nchain++] = p->c[i];
+		res->complete = p->trusted[i];
+		p->c[i] = NULL;
+	}
+	free_all(p->c, p->n);
+	p->n = 0;
 }
 
 /*
@@ -46,10 +104,10 @@ int
 chain_collect(const struct buf *certout, const struct buf *extracerts,
     const struct buf *cacerts, const X509_PUBKEY *key, struct issued *res)
 {
-	struct cert	*pool[2 * CERTS_MAX], *cur, *next;
-	size_t		 npool, i;
+	struct pool p;
 
 	memset(res, 0, sizeof(*res));
+	memset(&p, 0, sizeof(p));
 	if (cert_read_pem(certout->data, certout->len, &res->leaf, 1) != 1) {
 		msg_err("openssl cmp succeeded but saved no certificate");
 		return EX_SOFTWARE;
@@ -59,22 +117,36 @@ chain_collect(const struct buf *certout, const struct buf *extracerts,
 		    "the CSR's");
 		return EX_DATAERR;
 	}
-	npool = cert_read_pem(extracerts->data, extracerts->len, pool,
-	    CERTS_MAX);
-	npool += cert_read_pem(cacerts->data, cacerts->len, pool + npool,
-	    CERTS_MAX);
-	/* A self-issued certificate ends the path. */
-	for (cur = res->leaf; res->nchain < CERTS_MAX &&
-	    !cert_issued_by(cur, cur); cur = next) {
-		if ((next = find_issuer(res, cur, pool, npool)) == NULL)
-			break;
-		res->chain[res->nchain++] = next;
-		for (i = 0; i < npool; i++)
-			if (pool[i] == next)
-				pool[i] = NULL;
-	}
-	free_all(pool, npool);
+	pool_add(&p, extracerts, 0);
+	pool_add(&p, cacerts, 0);
+	follow(res, &p);
 	return 0;
+}
+
+/*
+ * Go on from where the CA's certificates left off, with the certificates
+ * the config names: trusted (cmp_trusted: one of them ends the chain) and
+ * others (cmp_untrusted, cmp_extracerts, cmp_srvcert).
+ */
+void
+chain_complete(struct issued *res, const struct buf *trusted,
+    const struct buf *others)
+{
+	struct pool p;
+
+	if (res->leaf == NULL || res->complete)
+		return;
+	memset(&p, 0, sizeof(p));
+	pool_add(&p, trusted, 1);
+	pool_add(&p, others, 0);
+	follow(res, &p);
+}
+
+/* The issuer the chain lacks, as text, when it is not complete. */
+void
+chain_missing(const struct issued *res, char *out, size_t sz)
+{
+	cert_name_text(cert_issuer(top(res)), out, sz);
 }
 
 void

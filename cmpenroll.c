@@ -29,7 +29,7 @@
 enum {
 	OPT_MAPPING = 256, OPT_CMD, OPT_OLDCERT, OPT_KEY, OPT_REVOKE,
 	OPT_REASON, OPT_CERT_OUT, OPT_CHAIN_OUT, OPT_RENEW, OPT_CHECK,
-	OPT_JSON, OPT_OLDROOT, OPT_CRL_CERT, OPT_OLD_CRL,
+	OPT_JSON, OPT_OLDROOT, OPT_CRL_CERT, OPT_OLD_CRL, OPT_REQUIRE_CHAIN,
 	/* --get-*: the general message's mode (genm.h) follows */
 	OPT_GET = 512
 };
@@ -48,6 +48,7 @@ static const struct option long_options[] = {
 	{ "cert-out",	  required_argument, NULL, OPT_CERT_OUT },
 	{ "chain-out",	  required_argument, NULL, OPT_CHAIN_OUT },
 	{ "renew-within", required_argument, NULL, OPT_RENEW },
+	{ "require-chain", no_argument,	     NULL, OPT_REQUIRE_CHAIN },
 	{ "dry-run",	  no_argument,	     NULL, 'n' },
 	{ "check",	  no_argument,	     NULL, OPT_CHECK },
 	{ "json",	  no_argument,	     NULL, OPT_JSON },
@@ -72,7 +73,7 @@ static const char synopsis[] =
     "[--key file]\n"
     "                 [-o file] [--cert-out file] [--chain-out file] "
     "[--renew-within days]\n"
-    "                 [--json] [--check] csr\n"
+    "                 [--require-chain] [--json] [--check] csr\n"
     "       cmpenroll [options] --revoke cert [--reason reason]\n"
     "       cmpenroll [options] --get-ca-certs | --get-template |\n"
     "                 --get-root-update --oldroot file |\n"
@@ -93,6 +94,8 @@ static const char help[] =
     "      --renew-within DAYS exit 1 while the certificate in -o or "
     "--cert-out is\n"
     "                          valid for more than DAYS days\n"
+    "      --require-chain     refuse (65) a chain that does not reach a "
+    "root\n"
     "      --mapping csr|fields  send the CSR (default), or its key, "
     "subject and names\n"
     "      --cmd ir|cr|p10cr|kur the request type (default ir, or "
@@ -210,6 +213,7 @@ parse_option(struct cli *cli, int ch, const char *arg)
 		if (parse_number(arg, 100000, &cli->renew_within) != 0)
 			return bad_usage("--renew-within takes days", arg);
 		break;
+	case OPT_REQUIRE_CHAIN: cli->require_chain = 1; break;
 	case OPT_OLDROOT: cli->oldroot = arg; break;
 	case OPT_CRL_CERT: cli->crl_cert = arg; break;
 	case OPT_OLD_CRL: cli->old_crl = arg; break;
@@ -235,7 +239,8 @@ static int
 check_genm_usage(const struct cli *cli, int nargs)
 {
 	if (nargs != 0 || cli->opt.revoke || cli->cert_out || cli->chain_out ||
-	    cli->renew_within >= 0 || cli->opt.cmd || cli->opt.mapping ||
+	    cli->renew_within >= 0 || cli->require_chain || cli->opt.cmd ||
+	    cli->opt.mapping ||
 	    cli->opt.oldcert || cli->opt.key || cli->opt.revreason >= 0)
 		return bad_usage("a --get- mode takes no CSR, and of the output "
 		    "options only -o and --json", NULL);
@@ -282,7 +287,7 @@ check_usage(struct cli *cli, int argc, char **argv)
 		return bad_usage("--renew-within needs -o or --cert-out naming "
 		    "a file", NULL);
 	if (cli->opt.revoke != NULL && (cli->out || cli->cert_out ||
-	    cli->chain_out || cli->renew_within >= 0))
+	    cli->chain_out || cli->renew_within >= 0 || cli->require_chain))
 		return bad_usage("--revoke writes no certificate", NULL);
 	return 0;
 }

@@ -40,30 +40,6 @@ in_list(const char *s, const char *const *list, size_t n)
 	return 0;
 }
 
-/* Edit distance, for "did you mean"; names are short. */
-size_t
-check_distance(const char *a, const char *b)
-{
-	size_t	la = strlen(a), lb = strlen(b), i, j, prev[64], cur[64];
-
-	if (la >= 64 || lb >= 64)
-		return 64;
-	for (j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (j = 1; j <= lb; j++) {
-			cur[j] = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			if (prev[j] + 1 < cur[j])
-				cur[j] = prev[j] + 1;
-			if (cur[j - 1] + 1 < cur[j])
-				cur[j] = cur[j - 1] + 1;
-		}
-		memcpy(prev, cur, sizeof(prev));
-	}
-	return prev[lb];
-}
-
 /* The " -name type  description" lines of openssl cmp -help. */
 static const char *
 help_entry(const char *help, const char *flag, char *type, size_t typesz)
@@ -97,40 +73,40 @@ nearest_flag(const char *help, const char *flag, char *out, size_t sz)
 		    !isspace((unsigned char)p[3 + n]); n++)
 			name[n] = p[3 + n];
 		name[n] = '\0';
-		if (n > 0 && check_distance(flag, name) < best) {
-			best = check_distance(flag, name);
+		if (n > 0 && util_distance(flag, name) < best) {
+			best = util_distance(flag, name);
 			snprintf(out, sz, "%s", name);
 		}
 	}
 	return out[0] ? out : NULL;
 }
 
-static int
-check_files(const struct config *cfg, const struct ini_entry *e,
-    const char *separators)
-{
-	char	*list = util_xstrdup(e->value), *item, *save = NULL, *p;
-	int	 bad = 0;
+struct file_check {
+	const struct config	*cfg;
+	const struct ini_entry	*e;
+	int			 bad;
+};
 
-	for (item = strtok_r(list, separators, &save); item != NULL;
-	    item = strtok_r(NULL, separators, &save)) {
-		while (isspace((unsigned char)*item))
-			item++;
-		for (p = item + strlen(item); p > item &&
-		    isspace((unsigned char)p[-1]); p--)
-			p[-1] = '\0';
-		if (strncmp(item, "file:", 5) == 0)
-			item += 5;
-		if (*item == '\0' || strstr(item, "://") != NULL)
-			continue;
-		if (access(item, R_OK) != 0) {
-			msg_err("%s:%lu: %s: cannot read %s", cfg->path,
-			    e->line, e->key, item);
-			bad = 1;
-		}
+static void
+check_file(const char *path, void *ctx)
+{
+	struct file_check *fc = ctx;
+
+	if (access(path, R_OK) != 0) {
+		msg_err("%s:%lu: %s: cannot read %s", fc->cfg->path, fc->e->line,
+		    fc->e->key, path);
+		fc->bad = 1;
 	}
-	free(list);
-	return bad;
+}
+
+/* Every file the key names must be readable.  1 when one is not. */
+static int
+check_files(const struct config *cfg, const struct ini_entry *e, int list)
+{
+	struct file_check fc = { cfg, e, 0 };
+
+	config_each_file(e->value, list, check_file, &fc);
+	return fc.bad;
 }
 
 static int
@@ -197,9 +173,9 @@ check_flag(const struct config *cfg, const char *help,
 		return 1;
 	}
 	if (in_list(flag, list_flags, NITEMS(list_flags)))
-		return check_files(cfg, e, ", \t");
+		return check_files(cfg, e, 1);
 	if (in_list(flag, file_flags, NITEMS(file_flags)))
-		return check_files(cfg, e, "");
+		return check_files(cfg, e, 0);
 	return 0;
 }
 

@@ -8,6 +8,5 @@
 #include "config.h"
 
 int	check_run(const struct config *, const struct options *, const char *);
-size_t	check_distance(const char *, const char *);
 
 #endif

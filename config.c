@@ -136,6 +136,30 @@ holds_literal_secret(const struct config *cfg)
 	return found;
 }
 
+/* The section is missing: name one that differs only in case or a letter. */
+static void
+no_section(const struct config *cfg)
+{
+	const char	**names, *near = NULL;
+	size_t		  i, n, d, best = 2;
+
+	n = ini_sections(cfg->ini, &names);
+	for (i = 0; i < n; i++) {
+		d = strcasecmp(names[i], cfg->section) == 0 ? 0 :
+		    util_distance(names[i], cfg->section);
+		if (d < best) {
+			best = d;
+			near = names[i];
+		}
+	}
+	if (near != NULL)
+		msg_err("%s: no section [%s]; did you mean [%s]?", cfg->path,
+		    cfg->section, near);
+	else
+		msg_err("%s: no section [%s]", cfg->path, cfg->section);
+	free(names);
+}
+
 int
 config_load(const char *path, const char *section, struct config *cfg)
 {
@@ -157,7 +181,7 @@ config_load(const char *path, const char *section, struct config *cfg)
 		goto out;
 	}
 	if (!ini_has_section(cfg->ini, section)) {
-		msg_err("%s: no section [%s]", path, section);
+		no_section(cfg);
 		rc = EX_CONFIG;
 		goto out;
 	}
@@ -709,4 +733,30 @@ out:
 	if (rc != 0)
 		command_free(c);
 	return rc;
+}
+
+/*
+ * Call fn on each file a value names, as openssl reads it: with list,
+ * split at commas and blanks; "file:" dropped; a URI (with "://") left
+ * out, as no file.
+ */
+void
+config_each_file(const char *value, int list,
+    void (*fn)(const char *, void *), void *ctx)
+{
+	char *copy = util_xstrdup(value), *item, *save = NULL, *p;
+
+	for (item = strtok_r(copy, list ? ", \t" : "", &save); item != NULL;
+	    item = strtok_r(NULL, list ? ", \t" : "", &save)) {
+		while (isspace((unsigned char)*item))
+			item++;
+		for (p = item + strlen(item); p > item &&
+		    isspace((unsigned char)p[-1]); p--)
+			p[-1] = '\0';
+		if (strncmp(item, "file:", 5) == 0)
+			item += 5;
+		if (*item != '\0' && strstr(item, "://") == NULL)
+			fn(item, ctx);
+	}
+	free(copy);
 }

@@ -79,6 +79,8 @@ int	 config_command(const struct config *, const struct options *,
 int	 config_resolve(const struct config *, const struct options *,
 	    struct command *);
 void	 command_free(struct command *);
+void	 config_each_file(const char *, int, void (*)(const char *, void *),
+	    void *);
 void	 config_openssl_command(const struct config *, const char *const *,
 	    size_t, struct command *);
 char	*config_recipient_to_slash(const char *);

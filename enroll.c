@@ -11,6 +11,7 @@
 
 #include "enroll.h"
 #include "output.h"
+#include "probe.h"
 #include "stop.h"
 
 void
@@ -168,13 +169,74 @@ run_command(struct state *st, const struct cli *cli)
 
 	if ((rc = config_resolve(&st->cfg, &cli->opt, &st->cmd)) != 0 ||
 	    (rc = prepare_files(st, needs_fields(st), &f)) != 0 ||
-	    (rc = enroll_build(st, cli, &f)) != 0)
+	    (rc = enroll_build(st, cli, &f)) != 0 ||
+	    (rc = probe_ca(&st->cfg)) != 0)
 		return rc;
 	stop_phase("waiting for openssl cmp");
 	if ((rc = needs_fields(st) ? run_fields(st, cli, &f) :
 	    run_fed(st, cli)) != 0)
 		return rc;
 	return enroll_interpret(st);
+}
+
+static void
+append_file(const char *path, void *ctx)
+{
+	struct buf b = { 0 };
+
+	if (util_read_quiet(path, CERTFILE_MAX, &b) == 0)
+		buf_append(ctx, b.data, b.len);
+	buf_free(&b);
+}
+
+/* The certificates that the files named by the config's keys hold (PEM). */
+static void
+named_certs(const struct config *cfg, const char *const *keys, size_t n,
+    struct buf *out)
+{
+	const char	*v;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		if ((v = config_value(cfg, keys[i])) != NULL && *v != '\0' &&
+		    strcasecmp(v, "False") != 0)
+			config_each_file(v, strcmp(keys[i], "cmp_srvcert") != 0,
+			    append_file, out);
+}
+
+/*
+ * The chain is complete when it reaches a self-signed root or a trusted
+ * certificate.  Where the CA's certificates stop short, the config's
+ * complete it.  Still short: a warning naming the issuer missing, or with
+ * --require-chain a refusal (65) before anything is written.
+ */
+static int
+complete_chain(struct state *st, const struct cli *cli)
+{
+	static const char *const trusted[] = { "cmp_trusted" };
+	static const char *const others[] = { "cmp_untrusted",
+	    "cmp_extracerts", "cmp_srvcert" };
+	struct buf	 t = { 0 }, o = { 0 };
+	char		 missing[512];
+
+	if (!st->issued.complete) {
+		named_certs(&st->cfg, trusted, 1, &t);
+		named_certs(&st->cfg, others, 3, &o);
+		chain_complete(&st->issued, &t, &o);
+		buf_free(&t);
+		buf_free(&o);
+	}
+	if (st->issued.complete)
+		return 0;
+	chain_missing(&st->issued, missing, sizeof(missing));
+	if (cli->require_chain) {
+		msg_err("chain incomplete: no certificate for issuer %s; add it "
+		    "to cmp_untrusted", missing);
+		return EX_DATAERR;
+	}
+	msg_warn("chain incomplete: no certificate for issuer %s; add it to "
+	    "cmp_untrusted", missing);
+	return 0;
 }
 
 static void
@@ -280,6 +342,7 @@ enroll_csr(struct state *st, const struct cli *cli)
 	stop_phase("writing the certificate");
 	if ((rc = chain_collect(&st->run.captured[0], &st->run.captured[1],
 	    &st->run.captured[2], key, &st->issued)) != 0 ||
+	    (rc = complete_chain(st, cli)) != 0 ||
 	    (rc = output_write(t, nt, &st->issued)) != 0)
 		return rc;
 	st->status = "issued";
@@ -320,7 +383,8 @@ enroll_revoke(struct state *st, const struct cli *cli)
 		return dry_run(st, cli);
 	}
 	if ((rc = prepare_files(st, 0, &f)) != 0 ||
-	    (rc = enroll_build(st, cli, &f)) != 0)
+	    (rc = enroll_build(st, cli, &f)) != 0 ||
+	    (rc = probe_ca(&st->cfg)) != 0)
 		return rc;
 	stop_phase("waiting for openssl cmp");
 	if ((rc = runner_run(&st->cmd, NULL, 0, 0, &st->run)) != 0 ||

@@ -20,7 +20,7 @@ struct cli {
 	const char	*csr_path;
 	const char	*out, *cert_out, *chain_out;	/* "-": stdout */
 	long		 renew_within;	/* -1: not asked */
-	int		 dry_run, check, json;
+	int		 dry_run, check, json, require_chain;
 	int		 genm;		/* -1, or what is asked (genm.h) */
 	const char	*oldroot, *crl_cert, *old_crl;
 };

@@ -143,6 +143,9 @@ json_cert(struct buf *b, const struct cert *c, const struct issued *issued)
 	json_sans(b, c);
 	cert_pem(c, &pem);
 	json_key(b, "certificate", pem.len ? (char *)pem.data : "");
+	if (issued != NULL)
+		buf_printf(b, ",\"chain_complete\":%s", issued->complete ?
+		    "true" : "false");
 	buf_append(b, ",\"chain\":[", 10);
 	for (i = 0; issued != NULL && i < issued->nchain; i++) {
 		pem.len = 0;

@@ -46,5 +46,6 @@ int	util_lock(const char *);
 void	*util_xcalloc(size_t, size_t);
 char	*util_xstrdup(const char *);
 void	util_wipe_str(char *);
+size_t	util_distance(const char *, const char *);
 
 #endif

@@ -17,21 +17,23 @@ saved_bodies() {
 	printf '%s\n' "$s"
 }
 
+# The mock server sends caPubs only in an ip: after a cr, p10cr or kur the
+# root comes from the config (cmp_untrusted), which completes the chain.
 test_cmd_cr() {
 	srv_start || return
-	{ base_config "$SRV_PORT"; echo "cmp_reqout = $(req_files "$TD" 3)"; } |
-		write_config "$TD/c.ini"
+	{ base_config "$SRV_PORT"; echo "cmp_reqout = $(req_files "$TD" 3)"
+	  echo "cmp_untrusted = $PKI/root.pem"; } | write_config "$TD/c.ini"
 	run -c "$TD/c.ini" --cmd cr "$PKI/ee.csr"
-	# (the mock server sends caPubs only in an ip: the chain ends at the intermediate)
-	assert_issued "$PKI/ee.pem" "$PKI/int.pem"
+	assert_issued "$PKI/ee.pem"
 	assert_eq "$(saved_bodies "$TD")" "cr certConf" "requests: cr, certConf"
 	assert_request_carries "$TD/req1.der" "$PKI/ee.csr" "${EE_SANS[@]}"
 
 	rm -f "$TD"/req*.der
 	{ base_config "$SRV_PORT"; echo "cmp_cmd = cr"
-	  echo "cmp_reqout = $(req_files "$TD" 3)"; } | write_config "$TD/c2.ini"
+	  echo "cmp_reqout = $(req_files "$TD" 3)"
+	  echo "cmp_untrusted = $PKI/root.pem"; } | write_config "$TD/c2.ini"
 	run -c "$TD/c2.ini" "$PKI/ee.csr"
-	assert_issued "$PKI/ee.pem" "$PKI/int.pem"
+	assert_issued "$PKI/ee.pem"
 	assert_eq "$(saved_bodies "$TD")" "cr certConf" "cmp_cmd = cr: requests cr, certConf"
 }
 
@@ -40,12 +42,13 @@ test_cmd_p10cr() {
 	srv_start || return
 	rec=$(newdir)
 	{ rec_config "$SRV_PORT" "$rec"
-	  echo "cmp_reqout = $(req_files "$TD" 3)"; } | write_config "$TD/c.ini"
+	  echo "cmp_reqout = $(req_files "$TD" 3)"
+	  echo "cmp_untrusted = $PKI/root.pem"; } | write_config "$TD/c.ini"
 	csrhex=$(hexof "$PKI/ee.der")
 	for m in csr fields; do
 		rm -f "$TD"/req*.der "$rec"/argv.*
 		run -c "$TD/c.ini" --cmd p10cr --mapping "$m" "$PKI/ee.csr"
-		assert_issued "$PKI/ee.pem" "$PKI/int.pem"   # cp: no caPubs
+		assert_issued "$PKI/ee.pem"   # cp: no caPubs, the root from the config
 		assert_eq "$(saved_bodies "$TD")" "p10cr certConf" "mapping $m: requests p10cr, certConf"
 		assert_contains "$(hexof "$TD/req1.der")" "$csrhex" \
 			"mapping $m: the p10cr carries the CSR byte for byte"
@@ -77,9 +80,10 @@ cmp_openssl_bin = $OPENSSL
 cmp_server = 127.0.0.1:$SRV_PORT
 cmp_srvcert = $PKI/srv.pem
 cmp_reqout = $(req_files "$TD" 3)
+cmp_untrusted = $PKI/root.pem
 EOF
 	run -c "$TD/c.ini" --cmd kur --oldcert "$TD/old.pem" --key "$TD/old.key" "$TD/new.csr"
-	assert_issued "$TD/new.pem" "$PKI/int.pem"
+	assert_issued "$TD/new.pem"
 	assert_eq "$(saved_bodies "$TD")" "kur certConf" "requests: kur, certConf"
 	assert_request_carries "$TD/req1.der" "$TD/new.csr" "DNS kur.example"
 
@@ -88,7 +92,7 @@ EOF
 	{ cat "$TD/c.ini"; echo "cmp_cmd = kur"; echo "cmp_cert = $TD/old.pem"
 	  echo "cmp_key = $TD/old.key"; } | write_config "$TD/k.ini"
 	run -c "$TD/k.ini" "$TD/new.csr"
-	assert_issued "$TD/new.pem" "$PKI/int.pem"
+	assert_issued "$TD/new.pem"
 	assert_eq "$(saved_bodies "$TD")" "kur certConf" "config: requests kur, certConf"
 
 	# an old certificate the CA does not know (other serial): refused

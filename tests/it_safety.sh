@@ -355,7 +355,9 @@ test_capture_bounded() {
 head -c 1048577 /dev/zero | tr "\\0" A >/dev/fd/4
 exit 0\n' >"$fake"
 	chmod 755 "$fake"
-	base_config 9 | with_openssl "$fake" |
+	# a CA to reach (the stand-in never asks it)
+	srv_start || return
+	base_config "$SRV_PORT" | with_openssl "$fake" |
 		write_config "$TD/c.ini"
 	run -c "$TD/c.ini" -o "$TD/out.pem" "$PKI/ee.csr"
 	assert_rc 76 "more than 1 MiB saved"

@@ -1,7 +1,7 @@
 /*
  * check_runner.c: openssl cmp 3.0's log, as captured from real runs,
  * becomes an exit status and the CA's PKIStatus, failure bits and status
- * string; and check_distance, behind --check's "did you mean".
+ * string; and util_distance, behind --check's "did you mean".
  */
 #if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L
@@ -164,11 +164,11 @@ END_TEST
 
 START_TEST(distance)
 {
-	ck_assert_uint_eq(check_distance("trustd", "trusted"), 1);
-	ck_assert_uint_eq(check_distance("trusted", "trusted"), 0);
-	ck_assert_uint_eq(check_distance("", "abc"), 3);
-	ck_assert_uint_eq(check_distance("srvcert", "srv_cert"), 1);
-	ck_assert_uint_eq(check_distance("kitten", "sitting"), 3);
+	ck_assert_uint_eq(util_distance("trustd", "trusted"), 1);
+	ck_assert_uint_eq(util_distance("trusted", "trusted"), 0);
+	ck_assert_uint_eq(util_distance("", "abc"), 3);
+	ck_assert_uint_eq(util_distance("srvcert", "srv_cert"), 1);
+	ck_assert_uint_eq(util_distance("kitten", "sitting"), 3);
 }
 END_TEST
 
