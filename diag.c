@@ -1,154 +1,571 @@
 /*
- * diag.c: reading openssl cmp's log.
+ * diag.c: reading openssl cmp's log (3.0 to 3.6).  The log is taken line
+ * by line in the order openssl wrote it, and the first line that names a
+ * cause decides: a CA that could not be reached stays unreachable even
+ * when a later line speaks of the total timeout.
+ *
+ * Only openssl's own words are matched, each at the start of a message.
+ * What the CA wrote reaches the log in three places that may hold line
+ * breaks: the quoted status string, the quoted reason of a polling answer
+ * and the error details; they are cut out before the lines are read, so
+ * that a CA cannot fake a line of openssl's.  Names (which openssl
+ * escapes) and HTTP reasons stay inside their line, where no match looks.
  */
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
 #include "util.h"
 
-/*
- * How openssl cmp's log is read, first match wins.  The texts are those
- * OpenSSL 3.x prints; what none of them explains is an internal error.
- */
-static const struct diag_rule {
-	const char	*needle;
-	int		 status;
-	const char	*what;
-} diag_rules[] = {
-	{ "total timeout", EX_TEMPFAIL,
-	    "the CA did not finish in time (total_timeout); try again later" },
-	{ "PKIStatus: waiting", EX_TEMPFAIL,
-	    "the CA is still processing the request; try again later" },
-	{ "PKIStatus: ", EX_NOPERM, "the CA refused the request" },
-	{ "does not match our enrollment key", EX_DATAERR, "the CA returned "
-	    "a certificate for another key than the CSR's" },
-	{ "wrong pbm value", EX_NOPERM, "the CA's answer does not verify "
-	    "with our secret (wrong cmp_secret or cmp_ref?)" },
-	{ "missing secret", EX_NOPERM, "the CA's answer is protected with a "
-	    "secret, but none is configured" },
-	{ "error validating protection", EX_NOPERM,
-	    "the message protection was not accepted" },
-	{ "received ERROR", EX_NOPERM, "the CA answered with an error" },
-	{ "Connection refused", EX_UNAVAILABLE, "cannot reach the CA" },
-	{ "connect timeout", EX_UNAVAILABLE, "cannot reach the CA" },
-	{ "connect error", EX_UNAVAILABLE, "cannot reach the CA" },
-	{ "read timeout", EX_TEMPFAIL, "the CA did not answer in time "
-	    "(msg_timeout); try again later" },
-	{ "HTTP", EX_UNAVAILABLE, "HTTP transfer to the CA failed" },
-	{ "transfer error", EX_UNAVAILABLE, "transfer to the CA failed" },
-	{ "Unknown option", EX_CONFIG, "openssl cmp does not know a "
-	    "configured flag" },
-	{ "Can't parse", EX_CONFIG, "openssl cmp cannot read a configured "
-	    "value" },
-	{ "Could not open", EX_CONFIG, "a file named in the config cannot "
-	    "be read" },
-	{ "Could not read", EX_CONFIG, "a file named in the config cannot "
-	    "be read" },
-	{ "cannot set up CMP context", EX_CONFIG,
-	    "openssl cmp refused the configuration" },
+enum kind { K_ERROR, K_WARN, K_INFO, K_APP, K_RAW };
+
+struct line {
+	enum kind	 kind;
+	const char	*msg;	/* after openssl's prefix; NUL-terminated */
 };
 
-/* Copy the field after label up to the next ';' (or, quoted, the last '"'). */
-static void
-field_after(const char *line, size_t len, const char *label, char *out,
-    size_t outsz)
-{
-	const char	*s, *e, *end = line + len;
+/* The log as lines, with what the CA wrote cut out. */
+struct scan {
+	const char	*log;		/* as openssl wrote it */
+	char		*text;
+	struct line	*lines;
 	size_t		 n;
+	const struct config *cfg;
+	const char	*cmd;
+	char		 verify[256];	/* the last certificate check's reason */
+	int		 sent_conf;	/* a certConf was sent */
+};
+
+typedef void handler(struct scan *, size_t, struct cmp_diag *);
+
+struct rule {
+	enum kind	 kind;
+	const char	*start;		/* the message starts so */
+	int		 exact;		/* ... and is no more */
+	int		 status;
+	const char	*what;		/* printed before the line; NULL: own */
+	handler		*fn;		/* NULL: what and the line */
+};
+
+static handler file_problem, unknown_flag, bad_number, tls_verify,
+    waiting, refused, http_status, vanished;
+
+static const struct rule rules[] = {
+	/* the config, before anything is sent */
+	{ K_RAW, "Could not open file or uri for loading ", 0, EX_CONFIG,
+	    NULL, file_problem },
+	{ K_RAW, "Could not read ", 0, EX_CONFIG, NULL, file_problem },
+	{ K_RAW, "Could not find ", 0, EX_CONFIG, NULL, file_problem },
+	{ K_APP, "Unknown option: -", 0, EX_CONFIG, NULL, unknown_flag },
+	{ K_APP, "Can't parse \"", 0, EX_CONFIG, NULL, bad_number },
+	{ K_APP, "recipient name is expected", 0, EX_CONFIG,
+	    "openssl cmp cannot read cmp_recipient", NULL },
+	{ K_ERROR, "missing -server", 0, EX_CONFIG, "no CA is configured "
+	    "(cmp_server)", NULL },
+	{ K_ERROR, "must give ", 0, EX_CONFIG, "the request cannot be "
+	    "protected (cmp_ref and cmp_secret, or cmp_cert and cmp_key)",
+	    NULL },
+	{ K_ERROR, "-total_timeout argument", 0, EX_CONFIG,
+	    "cmp_total_timeout is shorter than cmp_msg_timeout", NULL },
+	/* reaching the CA */
+	{ K_ERROR, "connect timeout", 1, EX_UNAVAILABLE,
+	    "cannot connect to the CA", NULL },
+	{ K_ERROR, "connect error", 0, EX_UNAVAILABLE,
+	    "cannot connect to the CA", NULL },
+	{ K_ERROR, "received error:code=", 0, EX_UNAVAILABLE, NULL,
+	    http_status },
+	{ K_ERROR, "unexpected content type:", 0, EX_PROTOCOL,
+	    "the answer is not a CMP message", NULL },
+	{ K_ERROR, "missing asn1 encoding", 0, EX_PROTOCOL,
+	    "the answer is not a CMP message", NULL },
+	{ K_ERROR, "transfer timeout", 1, EX_TEMPFAIL, "the CA did not "
+	    "answer in time (cmp_msg_timeout); try again later", NULL },
+	{ K_ERROR, "read timeout", 1, EX_TEMPFAIL, "the CA did not answer in "
+	    "time (cmp_msg_timeout); try again later", NULL },
+	/* TLS */
+	{ K_ERROR, "tlsv13 alert certificate required", 0, EX_NOPERM,
+	    "TLS: the CA requires a client certificate (cmp_tls_cert, "
+	    "cmp_tls_key)", NULL },
+	{ K_ERROR, "tlsv1 alert unknown ca", 0, EX_NOPERM, "TLS: the CA "
+	    "refused our client certificate (cmp_tls_cert)", NULL },
+	{ K_ERROR, "tlsv1 alert bad certificate", 0, EX_NOPERM, "TLS: the CA "
+	    "refused our client certificate (cmp_tls_cert)", NULL },
+	{ K_ERROR, "tlsv1 alert certificate unknown", 0, EX_NOPERM, "TLS: the "
+	    "CA refused our client certificate (cmp_tls_cert)", NULL },
+	{ K_RAW, "Server did not accept our TLS certificate", 0, EX_NOPERM,
+	    "TLS: the CA refused our client certificate (cmp_tls_cert)",
+	    NULL },
+	{ K_ERROR, "certificate verify failed", 1, EX_NOPERM, NULL,
+	    tls_verify },
+	{ K_ERROR, "wrong version number", 1, EX_UNAVAILABLE, "TLS: the CA "
+	    "does not answer in TLS (cmp_tls_used?)", NULL },
+	{ K_ERROR, "packet length too long", 1, EX_UNAVAILABLE, "TLS: the CA "
+	    "does not answer in TLS (cmp_tls_used?)", NULL },
+	{ K_ERROR, "failed reading data", 1, EX_UNAVAILABLE, NULL, vanished },
+	/* the CA's answer */
+	{ K_ERROR, "received error:PKIStatus: waiting", 0, EX_TEMPFAIL, NULL,
+	    waiting },
+	{ K_ERROR, "request rejected by server:PKIStatus: waiting", 0,
+	    EX_TEMPFAIL, NULL, waiting },
+	{ K_ERROR, "received error:", 0, EX_NOPERM,
+	    "the CA answered with an error", refused },
+	{ K_ERROR, "received \"", 0, EX_NOPERM, "the CA refused the request",
+	    refused },
+	{ K_ERROR, "request rejected by server:", 0, EX_NOPERM,
+	    "the CA refused the request", refused },
+	{ K_ERROR, "wrong pbm value", 1, EX_NOPERM, "the CA's answer does not "
+	    "verify with our secret (wrong cmp_secret or cmp_ref?)", NULL },
+	{ K_ERROR, "missing secret", 1, EX_NOPERM, "the CA's answer is "
+	    "protected with a secret, but none is configured", NULL },
+	{ K_ERROR, "no suitable sender cert", 0, EX_NOPERM, "the CA's answer "
+	    "is signed by no certificate we trust (cmp_srvcert, cmp_trusted)",
+	    NULL },
+	{ K_ERROR, "error validating protection", 1, EX_NOPERM,
+	    "the CA's answer does not verify", NULL },
+	{ K_ERROR, "key values mismatch", 1, EX_DATAERR, "the CA returned a "
+	    "certificate for another key than the CSR's", NULL },
+	{ K_ERROR, "certificate not accepted", 0, EX_NOPERM,
+	    "the certificate the CA returned was not accepted", NULL },
+	{ K_ERROR, "invalid rootcakeyupdate", 0, EX_PROTOCOL,
+	    "the CA's root update does not verify", NULL },
+	{ K_ERROR, "unexpected pkibody", 0, EX_PROTOCOL,
+	    "the CA's answer breaks the protocol", NULL },
+	{ K_ERROR, "total timeout", 1, EX_TEMPFAIL, "the CA did not finish in "
+	    "time (cmp_total_timeout); try again later", NULL },
+	/* the last resort of a refused configuration */
+	{ K_ERROR, "cannot set up CMP context", 1, EX_CONFIG,
+	    "openssl cmp refused the configuration", NULL },
+};
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Blank what the CA wrote after each marker, up to the last closer in the
+ * log: greedy, so that a closer the CA wrote itself ends nothing early.
+ */
+static void
+blank_ca_text(char *text, const char *marker, const char *closer)
+{
+	char	*p = text, *end, *q;
+
+	while ((p = strstr(p, marker)) != NULL) {
+		p += strlen(marker);
+		for (end = NULL, q = p; (q = strstr(q, closer)) != NULL; q++)
+			end = q;
+		if (end == NULL)
+			end = p + strcspn(p, "\n");
+		memset(p, ' ', (size_t)(end - p));
+		p = end;
+	}
+}
+
+/* openssl's "func:file:line:" in front of a message. */
+static const char *
+skip_location(const char *s)
+{
+	const char *p = s;
+
+	while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	if (p == s || *p++ != ':')
+		return s;
+	while (*p != '\0' && *p != ':' && *p != ' ')
+		p++;
+	if (*p++ != ':' || !isdigit((unsigned char)*p))
+		return s;
+	while (isdigit((unsigned char)*p))
+		p++;
+	return *p == ':' ? p + 1 : s;
+}
+
+static struct line
+classify(const char *s)
+{
+	static const struct {
+		const char	*prefix;
+		enum kind	 kind;
+	} kinds[] = {
+		{ "CMP error: ", K_ERROR }, { "CMP warning: ", K_WARN },
+		{ "CMP info: ", K_INFO }, { "cmp: ", K_APP },
+	};
+	size_t i;
+
+	s = skip_location(s);
+	for (i = 0; i < NITEMS(kinds); i++)
+		if (strncmp(s, kinds[i].prefix, strlen(kinds[i].prefix)) == 0)
+			return (struct line){ kinds[i].kind,
+			    s + strlen(kinds[i].prefix) };
+	return (struct line){ K_RAW, s };
+}
+
+static void
+scan_init(struct scan *sc, const char *log, const struct config *cfg,
+    const char *cmd)
+{
+	char	*p, *nl, *q;
+	size_t	 n = 1;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->log = log;
+	sc->cfg = cfg;
+	sc->cmd = cmd != NULL ? cmd : "";
+	sc->text = util_xstrdup(log);
+	blank_ca_text(sc->text, "StatusString: \"", "\"");
+	blank_ca_text(sc->text, " with reason = '", "'; checkAfter = ");
+	blank_ca_text(sc->text, "errorDetails: ", "\n");
+	for (p = sc->text; *p != '\0'; p++)
+		n += *p == '\n';
+	sc->lines = util_xcalloc(n, sizeof(*sc->lines));
+	for (p = sc->text; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p) - 1;
+		else
+			*nl = '\0';
+		/* 3.2 and later end some lines with a blank */
+		for (q = p + strlen(p); q > p && (q[-1] == '\r' ||
+		    q[-1] == ' '); q--)
+			q[-1] = '\0';
+		sc->lines[sc->n++] = classify(p);
+	}
+}
+
+static int
+matches(const struct rule *r, const struct line *l)
+{
+	size_t n = strlen(r->start);
+
+	return r->kind == l->kind && strncmp(l->msg, r->start, n) == 0 &&
+	    (!r->exact || l->msg[n] == '\0');
+}
+
+/* Facts a later line's meaning depends on, gathered as lines go by. */
+static void
+note_context(struct scan *sc, const struct line *l)
+{
+	const char *p;
+
+	if (l->kind == K_INFO && strcmp(l->msg, "sending CERTCONF") == 0)
+		sc->sent_conf = 1;
+	if (l->kind == K_ERROR && strncmp(l->msg, "certificate verification "
+	    "failed:", 32) == 0 && (p = strstr(l->msg, " error = ")) != NULL)
+		snprintf(sc->verify, sizeof(sc->verify), "%s", p + 9);
+}
+
+static void
+say(struct cmp_diag *d, const char *what, const char *detail)
+{
+	if (detail != NULL && *detail != '\0')
+		snprintf(d->message, sizeof(d->message), "%s: %s", what,
+		    detail);
+	else
+		snprintf(d->message, sizeof(d->message), "%s", what);
+}
+/* The field after label, up to the next ';' or the end of the line. */
+static void
+field(const char *line, const char *label, char *out, size_t sz)
+{
+	const char *p = strstr(line, label);
 
 	out[0] = '\0';
-	if ((s = strstr(line, label)) == NULL || s >= end)
-		return;
-	s += strlen(label);
-	if (*s == '"') {
-		s++;
-		for (e = end; e > s && e[-1] != '"'; e--)
-			;
-		e = e > s ? e - 1 : s;
-	} else
-		for (e = s; e < end && *e != ';'; e++)
-			;
-	n = (size_t)(e - s) < outsz - 1 ? (size_t)(e - s) : outsz - 1;
-	memcpy(out, s, n);
-	out[n] = '\0';
+	if (p != NULL)
+		snprintf(out, sz, "%.*s", (int)strcspn(p + strlen(label), ";"),
+		    p + strlen(label));
 }
 
-/* The line holding needle, without openssl's "...CMP error: " prefix. */
+/*
+ * The CA's status: PKIStatus and failure bits from openssl's own line,
+ * the status string from the log as written (the CA's words, quoted, as
+ * the message shows them; greedy, like the cut in scan_init).
+ */
 static void
-line_of(const char *out, const char *at, char *detail, size_t sz)
+status_fields(const struct scan *sc, size_t i, struct cmp_diag *d)
 {
-	const char	*s = at, *e = at, *p;
+	const char	*s, *q, *end = NULL;
 	size_t		 n;
 
-	while (s > out && s[-1] != '\n')
-		s--;
-	while (*e != '\0' && *e != '\n')
-		e++;
-	if ((p = strstr(s, "CMP error: ")) != NULL && p < e)
-		s = p + strlen("CMP error: ");
-	while (e > s && (e[-1] == '\r' || e[-1] == ' '))
-		e--;
-	n = (size_t)(e - s) < sz - 1 ? (size_t)(e - s) : sz - 1;
-	memcpy(detail, s, n);
-	detail[n] = '\0';
-}
-
-/* The last line that says "error", or the last line at all. */
-static const char *
-last_error_line(const char *out)
-{
-	const char *line = out, *next, *best = NULL, *last = out;
-
-	for (; *line != '\0'; line = next) {
-		if ((next = strchr(line, '\n')) == NULL)
-			next = line + strlen(line);
-		else
-			next++;
-		if (next - line > 1)
-			last = line;
-		if (memmem(line, (size_t)(next - line), "rror", 4) != NULL)
-			best = line;
-	}
-	return best != NULL ? best : last;
-}
-
-void
-diag_read(const char *out, struct cmp_diag *d)
-{
-	const struct diag_rule	*rule = NULL;
-	const char		*at = NULL, *s, *e;
-	size_t			 i;
-
-	memset(d, 0, sizeof(*d));
-	for (i = 0; i < sizeof(diag_rules) / sizeof(diag_rules[0]); i++)
-		if ((at = strstr(out, diag_rules[i].needle)) != NULL) {
-			rule = &diag_rules[i];
-			break;
-		}
-	if (rule == NULL) {
-		d->exit_status = EX_SOFTWARE;
-		d->what = "openssl cmp failed";
-		line_of(out, last_error_line(out), d->detail,
-		    sizeof(d->detail));
-		return;
-	}
-	d->exit_status = rule->status;
-	d->what = rule->what;
-	line_of(out, at, d->detail, sizeof(d->detail));
-	if ((s = strstr(out, "PKIStatus: ")) == NULL)
-		return;
-	for (e = s; *e != '\0' && *e != '\n'; e++)
+	for (; i < sc->n && strstr(sc->lines[i].msg, "PKIStatus: ") == NULL;
+	    i++)
 		;
-	field_after(s, (size_t)(e - s), "PKIStatus: ", d->pki_status,
+	if (i == sc->n)
+		return;
+	field(sc->lines[i].msg, "PKIStatus: ", d->pki_status,
 	    sizeof(d->pki_status));
-	field_after(s, (size_t)(e - s), "PKIFailureInfo: ", d->fail_info,
+	field(sc->lines[i].msg, "PKIFailureInfo: ", d->fail_info,
 	    sizeof(d->fail_info));
-	field_after(s, (size_t)(e - s), "StatusString: ", d->status_string,
-	    sizeof(d->status_string));
-	/* Keep the CA's words, not openssl's preamble around them. */
-	snprintf(d->detail, sizeof(d->detail), "PKIStatus: %s%s%s%s%s%s",
+	if ((s = strstr(sc->log, "StatusString: \"")) == NULL)
+		return;
+	s += 15;
+	for (q = s; (q = strchr(q, '"')) != NULL; q++)
+		end = q;
+	n = end != NULL ? (size_t)(end - s) : strcspn(s, "\n");
+	snprintf(d->status_string, sizeof(d->status_string), "%.*s", (int)n,
+	    s);
+}
+
+/* The CA said no, or answered with an error message. */
+static void
+refused(struct scan *sc, size_t i, struct cmp_diag *d)
+{
+	const char	*what = d->exit_status == EX_NOPERM &&
+	    strncmp(sc->lines[i].msg, "received error:", 15) == 0 ?
+	    "the CA answered with an error" : "the CA refused the request";
+	char		 detail[1024];
+
+	status_fields(sc, i, d);
+	if (*d->pki_status == '\0') {
+		say(d, what, sc->lines[i].msg);
+		return;
+	}
+	snprintf(detail, sizeof(detail), "PKIStatus: %s%s%s%s%s%s",
 	    d->pki_status, *d->fail_info ? "; PKIFailureInfo: " : "",
 	    d->fail_info, *d->status_string ? "; StatusString: \"" : "",
 	    d->status_string, *d->status_string ? "\"" : "");
+	say(d, what, detail);
+}
+
+/*
+ * "waiting": the CA has not decided yet.  After a certConf or to an rr it
+ * means the CA delays its answer (OpenSSL 3.3's mock server does that),
+ * which openssl before 3.3 cannot poll for.
+ */
+static void
+waiting(struct scan *sc, size_t i, struct cmp_diag *d)
+{
+	status_fields(sc, i, d);
+	if (sc->sent_conf)
+		say(d, "the CA issued the certificate but delays its "
+		    "confirmation, and OpenSSL 3.0 to 3.2 cannot poll for it; "
+		    "set cmp_openssl_bin to OpenSSL 3.3 or later, or "
+		    "cmp_implicit_confirm = True if the CA grants it", NULL);
+	else if (strcmp(sc->cmd, "rr") == 0)
+		say(d, "the CA delays its answer to the revocation, and OpenSSL "
+		    "3.0 to 3.2 cannot poll for it; set cmp_openssl_bin to "
+		    "OpenSSL 3.3 or later", NULL);
+	else
+		say(d, "the CA is still processing the request; try again "
+		    "later", "PKIStatus: waiting");
+}
+
+/* The config entry that names path (as a file it lists), or NULL. */
+struct find_file {
+	const char	*path;
+	int		 found;
+};
+
+static void
+same_file(const char *p, void *ctx)
+{
+	struct find_file *ff = ctx;
+
+	ff->found |= strcmp(p, ff->path) == 0;
+}
+
+static const struct ini_entry *
+entry_naming(const struct config *cfg, const char *path)
+{
+	const struct ini_entry	**items, *hit = NULL;
+	struct find_file	  ff = { path, 0 };
+	size_t			  i, n;
+
+	if (cfg == NULL)
+		return NULL;
+	n = ini_items(cfg->ini, cfg->section, &items);
+	for (i = 0; i < n && hit == NULL; i++) {
+		if (strncmp(items[i]->key, "cmp_", 4) != 0)
+			continue;
+		config_each_file(items[i]->value, 1, same_file, &ff);
+		if (ff.found)
+			hit = items[i];
+	}
+	free(items);
+	return hit;
+}
+
+static const struct ini_entry *
+entry(const struct config *cfg, const char *key)
+{
+	return cfg != NULL ? ini_get(cfg->ini, cfg->section, key) : NULL;
+}
+
+/* Does an error line after line i say the pass phrase was wrong? */
+static int
+pass_phrase_wrong(const struct scan *sc, size_t i)
+{
+	for (i++; i < sc->n; i++)
+		if (sc->lines[i].kind == K_RAW &&
+		    (strstr(sc->lines[i].msg, ":maybe wrong password") ||
+		    strstr(sc->lines[i].msg, ":empty password")))
+			return 1;
+		else if (sc->lines[i].kind == K_ERROR)
+			break;
+	return 0;
+}
+
+/*
+ * "Could not read|find|open file or uri for loading WHAT from PATH[:
+ * REASON]": a file the config names, or its pass phrase.
+ */
+static void
+file_problem(struct scan *sc, size_t i, struct cmp_diag *d)
+{
+	const struct ini_entry	*e, *pass;
+	const char		*msg = sc->lines[i].msg, *from = NULL, *p;
+	char			 what[128], path[400], reason[200] = "";
+	size_t			 n;
+
+	for (p = msg; (p = strstr(p, " from ")) != NULL; p++)
+		from = p;
+	if (from == NULL) {
+		say(d, "openssl cannot load a file", msg);
+		return;
+	}
+	p = msg + (strncmp(msg, "Could not open file or uri for loading ",
+	    39) == 0 ? 39 : 15);
+	snprintf(what, sizeof(what), "%.*s", (int)(from > p ? from - p : 0), p);
+	n = strcspn(from + 6, ":");
+	snprintf(path, sizeof(path), "%.*s", (int)n, from + 6);
+	if (from[6 + n] == ':')
+		snprintf(reason, sizeof(reason), ":%s", from + 7 + n);
+	e = entry_naming(sc->cfg, path);
+	if (pass_phrase_wrong(sc, i) && strstr(what, "private key") != NULL) {
+		pass = entry(sc->cfg, strstr(what, "TLS") != NULL ?
+		    "cmp_tls_keypass" : "cmp_keypass");
+		if (pass != NULL)
+			snprintf(d->message, sizeof(d->message), "%s:%lu: %s "
+			    "does not decrypt %s", sc->cfg->path, pass->line,
+			    pass->key, path);
+		else
+			snprintf(d->message, sizeof(d->message), "%s is "
+			    "encrypted, and no %s is set", path,
+			    strstr(what, "TLS") ? "cmp_tls_keypass" :
+			    "cmp_keypass");
+	} else if (e != NULL)
+		snprintf(d->message, sizeof(d->message), "%s:%lu: %s: openssl "
+		    "cannot load %s (%s)%s", sc->cfg->path, e->line, e->key,
+		    path, what, reason);
+	else
+		snprintf(d->message, sizeof(d->message), "openssl cannot load "
+		    "%s (%s)%s", path, what, reason);
+}
+
+/* "Unknown option: -FLAG": the config line that gave it. */
+static void
+unknown_flag(struct scan *sc, size_t i, struct cmp_diag *d)
+{
+	const char		*flag = sc->lines[i].msg + 17;
+	const struct ini_entry	*e;
+	char			 key[128];
+
+	snprintf(key, sizeof(key), "cmp_%s", flag);
+	if ((e = entry(sc->cfg, key)) == NULL) {
+		say(d, "openssl cmp does not know a flag it was given",
+		    sc->lines[i].msg);
+		return;
+	}
+	snprintf(d->message, sizeof(d->message), "%s:%lu: %s: openssl cmp "
+	    "has no flag -%s; cmpenroll --check lists every problem",
+	    sc->cfg->path, e->line, e->key, flag);
+}
+
+/* "Can't parse "VALUE" as a number": the config line that holds it. */
+static void
+bad_number(struct scan *sc, size_t i, struct cmp_diag *d)
+{
+	const struct ini_entry	**items, *hit = NULL;
+	const char		 *v = sc->lines[i].msg + 13;
+	char			  value[256];
+	size_t			  k, n;
+
+	snprintf(value, sizeof(value), "%.*s", (int)strcspn(v, "\""), v);
+	n = sc->cfg != NULL ? ini_items(sc->cfg->ini, sc->cfg->section,
+	    &items) : 0;
+	for (k = 0; k < n && hit == NULL; k++)
+		if (strncmp(items[k]->key, "cmp_", 4) == 0 &&
+		    strcmp(items[k]->value, value) == 0)
+			hit = items[k];
+	if (hit != NULL)
+		snprintf(d->message, sizeof(d->message), "%s:%lu: %s: %s is not "
+		    "a number", sc->cfg->path, hit->line, hit->key, value);
+	else
+		say(d, "openssl cmp cannot read a number", sc->lines[i].msg);
+	if (n > 0)
+		free(items);
+}
+
+/* The TLS server's certificate: no path to cmp_tls_trusted, or a name. */
+static void
+tls_verify(struct scan *sc, size_t i, struct cmp_diag *d)
+{
+	const char *why = *sc->verify ? sc->verify : sc->lines[i].msg;
+
+	if (strstr(why, "mismatch") != NULL)
+		say(d, "TLS: the CA's certificate is not for the name it was "
+		    "reached by (cmp_server, cmp_tls_host)", why);
+	else
+		say(d, "TLS: the CA's certificate does not verify against "
+		    "cmp_tls_trusted", why);
+}
+
+/* An end of the connection with no answer. */
+static void
+vanished(struct scan *sc, size_t i, struct cmp_diag *d)
+{
+	const char *tls = sc->cfg != NULL ? config_value(sc->cfg,
+	    "cmp_tls_used") : NULL;
+
+	(void)i;
+	if (tls != NULL && strcasecmp(tls, "True") == 0)
+		say(d, "TLS: the CA ended the connection", NULL);
+	else
+		say(d, "the CA ended the connection without an answer (does "
+		    "it want TLS? cmp_tls_used)", NULL);
+}
+
+/* "received error:code=500, reason=...": the HTTP status and reason. */
+static void
+http_status(struct scan *sc, size_t i, struct cmp_diag *d)
+{
+	const char	*msg = sc->lines[i].msg + 20, *r;
+	char		 what[64];
+
+	snprintf(what, sizeof(what), "the CA answered HTTP %.*s",
+	    (int)strspn(msg, "0123456789"), msg);
+	r = strstr(msg, "reason=");
+	say(d, what, r != NULL ? r + 7 : NULL);
+}
+
+void
+diag_read(const char *log, const struct config *cfg, const char *cmd,
+    struct cmp_diag *d)
+{
+	struct scan	sc;
+	size_t		i, j;
+
+	memset(d, 0, sizeof(*d));
+	scan_init(&sc, log, cfg, cmd);
+	for (i = 0; i < sc.n; i++) {
+		note_context(&sc, &sc.lines[i]);
+		for (j = 0; j < NITEMS(rules); j++)
+			if (matches(&rules[j], &sc.lines[i]))
+				break;
+		if (j == NITEMS(rules))
+			continue;
+		d->exit_status = rules[j].status;
+		if (rules[j].fn != NULL)
+			rules[j].fn(&sc, i, d);
+		else
+			say(d, rules[j].what, sc.lines[i].msg);
+		break;
+	}
+	if (i == sc.n) {
+		d->exit_status = EX_SOFTWARE;
+		for (j = sc.n; j > 0 && sc.lines[j - 1].kind != K_ERROR; j--)
+			;
+		say(d, "openssl cmp failed", j > 0 ? sc.lines[j - 1].msg :
+		    sc.n > 0 ? sc.lines[sc.n - 1].msg : "");
+	}
+	free(sc.lines);
+	free(sc.text);
 }

@@ -34,10 +34,14 @@ static long long	 wait_from;	/* 0: not waiting */
 static long long	 next_check;	/* 0: not polling */
 static int		 polling, shown;
 
-void
+/* Set the mode; the one it replaces is returned. */
+enum echo_mode
 echo_set_mode(enum echo_mode m)
 {
+	enum echo_mode old = mode;
+
 	mode = m;
+	return old;
 }
 
 static long long

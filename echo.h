@@ -15,7 +15,7 @@ enum echo_mode {
 	ECHO_WAITING	/* a terminal: the waiting line */
 };
 
-void	 echo_set_mode(enum echo_mode);
+enum echo_mode echo_set_mode(enum echo_mode);
 void	 echo_begin(void);
 void	 echo_log(const char *, size_t);
 int	 echo_pending(void);

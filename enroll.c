@@ -84,13 +84,14 @@ enroll_interpret(struct state *st)
 	}
 	if (st->run.exit_code == 0)
 		return 0;
-	diag_read(st->run.output.len ? (char *)st->run.output.data : "",
-	    &st->diag);
-	if (*st->diag.detail == '\0')
-		msg_err("%s: exit status %d, no output", st->diag.what,
+	if (st->run.output.len == 0) {
+		msg_err("openssl cmp failed: exit status %d, no output",
 		    st->run.exit_code);
-	else
-		msg_err("%s: %s", st->diag.what, st->diag.detail);
+		return EX_SOFTWARE;
+	}
+	diag_read((char *)st->run.output.data, &st->cfg, st->cmd.cmd,
+	    &st->diag);
+	msg_err("%s", st->diag.message);
 	return st->diag.exit_status;
 }
 

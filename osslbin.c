@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "echo.h"
 #include "osslbin.h"
 #include "runner.h"
 #include "stop.h"
@@ -56,11 +57,15 @@ run(const struct config *cfg, const char *const *args, size_t n,
     struct run_result *r)
 {
 	struct command	c;
+	enum echo_mode	was;
 	int		rc;
 
+	/* What openssl says of itself is no news for -v. */
+	was = echo_set_mode(ECHO_NONE);
 	config_openssl_command(cfg, args, n, &c);
 	rc = runner_run(&c, NULL, 0, 0, r);
 	command_free(&c);
+	echo_set_mode(was);
 	return rc;
 }
 

@@ -1,7 +1,6 @@
 /*
- * check_runner.c: openssl cmp 3.0's log, as captured from real runs,
- * becomes an exit status and the CA's PKIStatus, failure bits and status
- * string; and util_distance, behind --check's "did you mean".
+ * check_runner.c: messages and their escaping, JSON strings, and
+ * util_distance, behind the "did you mean"s.
  */
 #if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L
@@ -15,152 +14,6 @@
 #include "output.h"
 #include "runner.h"
 #include "util.h"
-
-static struct cmp_diag d;
-
-static void
-diagnose(const char *log, int status)
-{
-	diag_read(log, &d);
-	ck_assert_int_eq(d.exit_status, status);
-	ck_assert_ptr_nonnull(d.what);
-}
-
-START_TEST(diag_rejection)
-{
-	diagnose("CMP info: sending IR\n"
-	    "CMP info: received IP\n"
-	    "CMP error: request rejected by server:PKIStatus: rejection; "
-	    "PKIFailureInfo: badRequest; StatusString: \"bad thing; really\"; "
-	    "cannot extract certificate from response\n", 77);
-	ck_assert_str_eq(d.pki_status, "rejection");
-	ck_assert_str_eq(d.fail_info, "badRequest");
-	ck_assert_str_eq(d.status_string, "bad thing; really");
-	ck_assert_str_eq(d.detail, "PKIStatus: rejection; PKIFailureInfo: "
-	    "badRequest; StatusString: \"bad thing; really\"");
-}
-END_TEST
-
-START_TEST(diag_rejection_one_line)
-{
-	diagnose("CMP error: request rejected by server:PKIStatus: rejection; "
-	    "PKIFailureInfo: badRequest; StatusString: \"bad thing; really\"; "
-	    "cannot extract certificate from response", EX_NOPERM);
-	ck_assert_str_eq(d.pki_status, "rejection");
-	ck_assert_str_eq(d.fail_info, "badRequest");
-	ck_assert_str_eq(d.status_string, "bad thing; really");
-}
-END_TEST
-
-START_TEST(diag_two_failure_bits)
-{
-	diagnose("CMP error: request rejected by server:PKIStatus: rejection; "
-	    "PKIFailureInfo: badMessageCheck, badRequest; StatusString: "
-	    "\"no\"\n", 77);
-	ck_assert_str_eq(d.pki_status, "rejection");
-	ck_assert_str_eq(d.fail_info, "badMessageCheck, badRequest");
-	ck_assert_str_eq(d.status_string, "no");
-}
-END_TEST
-
-START_TEST(diag_no_status_string)
-{
-	diagnose("CMP error: request rejected by server:PKIStatus: rejection; "
-	    "PKIFailureInfo: badPOP\n", 77);
-	ck_assert_str_eq(d.pki_status, "rejection");
-	ck_assert_str_eq(d.fail_info, "badPOP");
-	ck_assert_str_eq(d.status_string, "");
-	ck_assert_str_eq(d.detail, "PKIStatus: rejection; PKIFailureInfo: "
-	    "badPOP");
-}
-END_TEST
-
-START_TEST(diag_wrong_secret)
-{
-	diagnose("CMP info: sending IR\n"
-	    "CMP info: received ERROR\n"
-	    "CMP warning: verifying PBM-based CMP message protection failed\n"
-	    "CMP error: wrong pbm value\n"
-	    "CMP error: error validating protection\n", 77);
-	ck_assert_str_eq(d.pki_status, "");
-}
-END_TEST
-
-START_TEST(diag_connection_refused)
-{
-	diagnose("CMP info: will contact http://127.0.0.1:1/pkix/\n"
-	    "CMP info: sending IR\n"
-	    "CMP error: Connection refused:calling connect()\n"
-	    "CMP error: connect error\n"
-	    "CMP error: transfer error:request sent: IR, expected response: IP\n",
-	    69);
-	ck_assert_str_eq(d.pki_status, "");
-}
-END_TEST
-
-START_TEST(diag_total_timeout)
-{
-	diagnose("CMP info: sending IR\n"
-	    "CMP info: received IP\n"
-	    "CMP info: received 'waiting' PKIStatus, starting to poll for "
-	    "response\n"
-	    "CMP info: sending POLLREQ\n"
-	    "CMP error: total timeout\n"
-	    "CMP error: polling failed\n", 75);
-	ck_assert_str_eq(d.pki_status, "");
-}
-END_TEST
-
-START_TEST(diag_connect_timeout_then_total)
-{
-	/* A server that never answers the connect (captured from 3.0.19). */
-	diagnose("CMP info: sending IR\n"
-	    "CMP error: connect timeout\n"
-	    "CMP error: total timeout:request sent: IR, expected response: IP\n",
-	    EX_TEMPFAIL);
-}
-END_TEST
-
-START_TEST(diag_waiting)
-{
-	diagnose("CMP error: request rejected by server:PKIStatus: waiting\n",
-	    75);
-	ck_assert_str_eq(d.pki_status, "waiting");
-}
-END_TEST
-
-START_TEST(diag_unknown_option)
-{
-	diagnose("cmp: Unknown option: -trustd\n"
-	    "cmp: Use -help for summary.\n", 78);
-	ck_assert_ptr_nonnull(strstr(d.detail, "-trustd"));
-}
-END_TEST
-
-START_TEST(diag_unrecognised)
-{
-	diagnose("something went sideways\nno idea\n", 70);
-	diagnose("", EX_SOFTWARE);
-	diagnose("CMP info: sending IR\nCMP error: some new error text\n"
-	    "last line\n", EX_SOFTWARE);
-	ck_assert_str_eq(d.detail, "some new error text");
-	diagnose("CMP info: sending IR\nnothing to see\n", EX_SOFTWARE);
-	ck_assert_str_eq(d.detail, "nothing to see");
-}
-END_TEST
-
-/*
- * it promises "the last line that says
- * error", but never looks at the first line of the log, so an error on
- * line one followed by any other line is reported as that other line.
- *
- */
-START_TEST(diag_unrecognised_error_on_first_line)
-{
-	diagnose("CMP error: some new error text\nlast line\n", EX_SOFTWARE);
-	ck_assert_str_eq(d.detail, "some new error text");
-}
-END_TEST
 
 START_TEST(distance)
 {
@@ -254,23 +107,7 @@ Suite *
 runner_suite(void)
 {
 	Suite	*s = suite_create("runner");
-	TCase	*tc = tcase_create("diagnose");
-
-	tcase_add_test(tc, diag_rejection);
-	tcase_add_test(tc, diag_rejection_one_line);
-	tcase_add_test(tc, diag_two_failure_bits);
-	tcase_add_test(tc, diag_no_status_string);
-	tcase_add_test(tc, diag_wrong_secret);
-	tcase_add_test(tc, diag_connection_refused);
-	tcase_add_test(tc, diag_total_timeout);
-	tcase_add_test(tc, diag_connect_timeout_then_total);
-	tcase_add_test(tc, diag_waiting);
-	tcase_add_test(tc, diag_unknown_option);
-	tcase_add_test(tc, diag_unrecognised);
-	tcase_add_test(tc, diag_unrecognised_error_on_first_line);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("check");
+	TCase	*tc = tcase_create("check");
 	tcase_add_test(tc, distance);
 	suite_add_tcase(s, tc);
 

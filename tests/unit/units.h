@@ -22,6 +22,7 @@ Suite		*runner_suite(void);
 Suite		*cert_suite(void);
 Suite		*keys_suite(void);
 Suite		*genm_suite(void);
+Suite		*diag_suite(void);
 
 /* An acme2certifier acme_srv.cfg with a [CAhandler] for CMP. */
 extern const char acme_srv_cfg[];
