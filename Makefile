@@ -90,13 +90,9 @@ fuzz:
 	$(MAKE) fuzz-build
 	FUZZ_BIN_DIR=$(FUZZ_DIR) sh tests/fuzz/run.sh fuzz $(FUZZ_SECONDS)
 
+# One line per suite; each suite's output in build-check/ (tests/check.sh).
 check: deps
-	$(MAKE) all tests/unit/check_units
-	tests/unit/check_units
-	$(MAKE) fuzz-regress
-	bash tests/run-integration.sh ./cmpenroll
-	$(MAKE) bench/floor
-	bash bench/bench.sh --smoke
+	@bash tests/check.sh
 
 # The same tests against a build with AddressSanitizer (leaks included)
 # and UndefinedBehaviorSanitizer.
@@ -172,7 +168,7 @@ deb:
 
 clean:
 	rm -rf cmpenroll *.o tests/unit/check_units bench/floor build-san \
-	    $(FUZZ_DIR)
+	    build-check build-deb $(FUZZ_DIR)
 
 .PHONY: all deps check check-sanitize lint fuzz fuzz-build fuzz-regress \
 	bench demo install uninstall deb clean

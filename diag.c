@@ -41,9 +41,11 @@ struct scan {
 typedef void handler(struct scan *, size_t, struct cmp_diag *);
 
 struct rule {
+	int		 tier;		/* 1: a cause; 2: a summary of one */
 	enum kind	 kind;
 	const char	*start;		/* the message starts so */
 	int		 exact;		/* ... and is no more */
+	const char	*also;		/* ... or holds this after the start */
 	int		 status;
 	const char	*what;		/* printed before the line; NULL: own */
 	handler		*fn;		/* NULL: what and the line */
@@ -52,91 +54,143 @@ struct rule {
 static handler file_problem, unknown_flag, bad_number, tls_verify,
     waiting, refused, http_status, vanished;
 
+#define CLIENT_CERT_REFUSED \
+	"TLS: the CA refused our client certificate (cmp_tls_cert)"
+#define CLIENT_CERT_WANTED \
+	"TLS: the CA requires a client certificate (cmp_tls_cert, cmp_tls_key)"
+#define NO_TLS	"TLS: the CA does not answer in TLS there (cmp_tls_used?)"
+#define OTHER_SENDER "the CA's answer comes from another sender than " \
+	"expected (cmp_srvcert, cmp_recipient, cmp_expect_sender)"
+
+/*
+ * In the order of a transaction; what decides is the order of the lines.
+ * Tier 2 lines sum up or follow from a cause: they count only when no
+ * tier 1 line names one.  Columns: tier, kind, how the message starts,
+ * whether that is all of it, what it must also hold after the start (a
+ * hint that 3.0 puts after the server's address), status, what it means.
+ */
 static const struct rule rules[] = {
-	/* the config, before anything is sent */
-	{ K_RAW, "Could not open file or uri for loading ", 0, EX_CONFIG,
-	    NULL, file_problem },
-	{ K_RAW, "Could not read ", 0, EX_CONFIG, NULL, file_problem },
-	{ K_RAW, "Could not find ", 0, EX_CONFIG, NULL, file_problem },
-	{ K_APP, "Unknown option: -", 0, EX_CONFIG, NULL, unknown_flag },
-	{ K_APP, "Can't parse \"", 0, EX_CONFIG, NULL, bad_number },
-	{ K_APP, "recipient name is expected", 0, EX_CONFIG,
+	/* the config and its files, before anything is sent */
+	{ 1, K_APP, "Unknown option: -", 0, NULL, EX_CONFIG, NULL,
+	    unknown_flag },
+	{ 1, K_APP, "Can't parse \"", 0, NULL, EX_CONFIG, NULL, bad_number },
+	{ 1, K_APP, "recipient name is expected", 0, NULL, EX_CONFIG,
 	    "openssl cmp cannot read cmp_recipient", NULL },
-	{ K_ERROR, "missing -server", 0, EX_CONFIG, "no CA is configured "
-	    "(cmp_server)", NULL },
-	{ K_ERROR, "must give ", 0, EX_CONFIG, "the request cannot be "
-	    "protected (cmp_ref and cmp_secret, or cmp_cert and cmp_key)",
+	{ 1, K_ERROR, "missing -server", 0, NULL, EX_CONFIG,
+	    "no CA is configured (cmp_server)", NULL },
+	{ 1, K_ERROR, "must give ", 0, NULL, EX_CONFIG, "the request cannot "
+	    "be protected (cmp_ref and cmp_secret, or cmp_cert and cmp_key)",
 	    NULL },
-	{ K_ERROR, "-total_timeout argument", 0, EX_CONFIG,
+	{ 1, K_ERROR, "-total_timeout argument", 0, NULL, EX_CONFIG,
 	    "cmp_total_timeout is shorter than cmp_msg_timeout", NULL },
-	/* reaching the CA */
-	{ K_ERROR, "connect timeout", 1, EX_UNAVAILABLE,
+	{ 1, K_RAW, "Error getting password", 0, NULL, EX_CONFIG,
+	    "openssl cannot read a secret's source", NULL },
+	{ 1, K_RAW, "Could not open file or uri for loading ", 0, NULL,
+	    EX_CONFIG, NULL, file_problem },
+	{ 1, K_RAW, "Could not read ", 0, NULL, EX_CONFIG, NULL, file_problem },
+	{ 1, K_RAW, "Could not find ", 0, NULL, EX_CONFIG, NULL, file_problem },
+	/* reaching the CA, or its proxy */
+	{ 1, K_APP, "HTTP CONNECT failed", 0, NULL, EX_UNAVAILABLE,
+	    "the proxy refused the connection to the CA", NULL },
+	{ 1, K_ERROR, "connect failure:", 0, NULL, EX_UNAVAILABLE,
+	    "the proxy refused the connection to the CA", NULL },
+	{ 1, K_ERROR, "connect timeout", 1, NULL, EX_UNAVAILABLE,
 	    "cannot connect to the CA", NULL },
-	{ K_ERROR, "connect error", 0, EX_UNAVAILABLE,
+	{ 1, K_ERROR, "connect error", 0, NULL, EX_UNAVAILABLE,
 	    "cannot connect to the CA", NULL },
-	{ K_ERROR, "received error:code=", 0, EX_UNAVAILABLE, NULL,
-	    http_status },
-	{ K_ERROR, "unexpected content type:", 0, EX_PROTOCOL,
-	    "the answer is not a CMP message", NULL },
-	{ K_ERROR, "missing asn1 encoding", 0, EX_PROTOCOL,
-	    "the answer is not a CMP message", NULL },
-	{ K_ERROR, "transfer timeout", 1, EX_TEMPFAIL, "the CA did not "
+	{ 1, K_ERROR, "transfer timeout", 1, NULL, EX_TEMPFAIL, "the CA did "
+	    "not answer in time (cmp_msg_timeout); try again later", NULL },
+	{ 1, K_ERROR, "read timeout", 1, NULL, EX_TEMPFAIL, "the CA did not "
 	    "answer in time (cmp_msg_timeout); try again later", NULL },
-	{ K_ERROR, "read timeout", 1, EX_TEMPFAIL, "the CA did not answer in "
-	    "time (cmp_msg_timeout); try again later", NULL },
+	{ 1, K_ERROR, "failed reading data", 1, NULL, EX_UNAVAILABLE, NULL,
+	    vanished },
 	/* TLS */
-	{ K_ERROR, "tlsv13 alert certificate required", 0, EX_NOPERM,
-	    "TLS: the CA requires a client certificate (cmp_tls_cert, "
-	    "cmp_tls_key)", NULL },
-	{ K_ERROR, "tlsv1 alert unknown ca", 0, EX_NOPERM, "TLS: the CA "
-	    "refused our client certificate (cmp_tls_cert)", NULL },
-	{ K_ERROR, "tlsv1 alert bad certificate", 0, EX_NOPERM, "TLS: the CA "
-	    "refused our client certificate (cmp_tls_cert)", NULL },
-	{ K_ERROR, "tlsv1 alert certificate unknown", 0, EX_NOPERM, "TLS: the "
-	    "CA refused our client certificate (cmp_tls_cert)", NULL },
-	{ K_RAW, "Server did not accept our TLS certificate", 0, EX_NOPERM,
-	    "TLS: the CA refused our client certificate (cmp_tls_cert)",
-	    NULL },
-	{ K_ERROR, "certificate verify failed", 1, EX_NOPERM, NULL,
+	{ 1, K_ERROR, "certificate verify failed", 1, NULL, EX_NOPERM, NULL,
 	    tls_verify },
-	{ K_ERROR, "wrong version number", 1, EX_UNAVAILABLE, "TLS: the CA "
-	    "does not answer in TLS (cmp_tls_used?)", NULL },
-	{ K_ERROR, "packet length too long", 1, EX_UNAVAILABLE, "TLS: the CA "
-	    "does not answer in TLS (cmp_tls_used?)", NULL },
-	{ K_ERROR, "failed reading data", 1, EX_UNAVAILABLE, NULL, vanished },
-	/* the CA's answer */
-	{ K_ERROR, "received error:PKIStatus: waiting", 0, EX_TEMPFAIL, NULL,
-	    waiting },
-	{ K_ERROR, "request rejected by server:PKIStatus: waiting", 0,
-	    EX_TEMPFAIL, NULL, waiting },
-	{ K_ERROR, "received error:", 0, EX_NOPERM,
-	    "the CA answered with an error", refused },
-	{ K_ERROR, "received \"", 0, EX_NOPERM, "the CA refused the request",
-	    refused },
-	{ K_ERROR, "request rejected by server:", 0, EX_NOPERM,
-	    "the CA refused the request", refused },
-	{ K_ERROR, "wrong pbm value", 1, EX_NOPERM, "the CA's answer does not "
-	    "verify with our secret (wrong cmp_secret or cmp_ref?)", NULL },
-	{ K_ERROR, "missing secret", 1, EX_NOPERM, "the CA's answer is "
-	    "protected with a secret, but none is configured", NULL },
-	{ K_ERROR, "no suitable sender cert", 0, EX_NOPERM, "the CA's answer "
-	    "is signed by no certificate we trust (cmp_srvcert, cmp_trusted)",
+	{ 1, K_ERROR, "tlsv13 alert certificate required", 0, NULL, EX_NOPERM,
+	    CLIENT_CERT_WANTED, NULL },
+	{ 1, K_RAW, "TLS handshake failure. Possibly the server requires", 0,
+	    NULL, EX_NOPERM, CLIENT_CERT_WANTED, NULL },
+	{ 1, K_ERROR, "error sending:", 0, "TLS handshake failure. Possibly "
+	    "the server requires", EX_NOPERM, CLIENT_CERT_WANTED, NULL },
+	{ 1, K_RAW, "Server did not accept our TLS certificate", 0, NULL,
+	    EX_NOPERM, CLIENT_CERT_REFUSED, NULL },
+	{ 1, K_ERROR, "error sending:", 0, "Server did not accept our TLS "
+	    "certificate", EX_NOPERM, CLIENT_CERT_REFUSED, NULL },
+	{ 1, K_ERROR, "error receiving:", 0, "Server did not accept our TLS "
+	    "certificate", EX_NOPERM, CLIENT_CERT_REFUSED, NULL },
+	{ 1, K_ERROR, "tlsv1 alert unknown ca", 0, NULL, EX_NOPERM,
+	    CLIENT_CERT_REFUSED, NULL },
+	{ 1, K_ERROR, "tlsv1 alert bad certificate", 0, NULL, EX_NOPERM,
+	    CLIENT_CERT_REFUSED, NULL },
+	{ 1, K_ERROR, "tlsv1 alert certificate unknown", 0, NULL, EX_NOPERM,
+	    CLIENT_CERT_REFUSED, NULL },
+	{ 1, K_ERROR, "wrong version number", 1, NULL, EX_UNAVAILABLE, NO_TLS,
 	    NULL },
-	{ K_ERROR, "error validating protection", 1, EX_NOPERM,
-	    "the CA's answer does not verify", NULL },
-	{ K_ERROR, "key values mismatch", 1, EX_DATAERR, "the CA returned a "
-	    "certificate for another key than the CSR's", NULL },
-	{ K_ERROR, "certificate not accepted", 0, EX_NOPERM,
-	    "the certificate the CA returned was not accepted", NULL },
-	{ K_ERROR, "invalid rootcakeyupdate", 0, EX_PROTOCOL,
+	{ 1, K_ERROR, "packet length too long", 1, NULL, EX_UNAVAILABLE,
+	    NO_TLS, NULL },
+	{ 1, K_ERROR, "record layer failure", 1, NULL, EX_UNAVAILABLE, NO_TLS,
+	    NULL },
+	/* HTTP, and what came back */
+	{ 1, K_ERROR, "received error:code=", 0, NULL, EX_UNAVAILABLE, NULL,
+	    http_status },
+	{ 1, K_ERROR, "unexpected content type:", 0, NULL, EX_PROTOCOL,
+	    "the answer is not a CMP message", NULL },
+	{ 1, K_ERROR, "missing asn1 encoding", 0, NULL, EX_PROTOCOL,
+	    "the answer is not a CMP message", NULL },
+	{ 1, K_ERROR, "received error:PKIStatus: waiting", 0, NULL,
+	    EX_TEMPFAIL, NULL, waiting },
+	{ 1, K_ERROR, "request rejected by server:PKIStatus: waiting", 0, NULL,
+	    EX_TEMPFAIL, NULL, waiting },
+	{ 1, K_ERROR, "received \"waiting\" status", 0, NULL, EX_TEMPFAIL,
+	    NULL, waiting },
+	{ 1, K_ERROR, "received error:", 0, NULL, EX_NOPERM, NULL, refused },
+	{ 1, K_ERROR, "received \"", 0, NULL, EX_NOPERM, NULL, refused },
+	{ 1, K_ERROR, "request rejected by server:", 0, NULL, EX_NOPERM, NULL,
+	    refused },
+	/* the answer's protection */
+	{ 1, K_ERROR, "wrong pbm value", 1, NULL, EX_NOPERM, "the CA's answer "
+	    "does not verify with our secret (wrong cmp_secret or cmp_ref?)",
+	    NULL },
+	{ 1, K_ERROR, "missing secret", 1, NULL, EX_NOPERM, "the CA's answer "
+	    "is protected with a secret, but none is configured", NULL },
+	{ 1, K_INFO, " does not match expected sender", 0, NULL, EX_NOPERM,
+	    OTHER_SENDER, NULL },
+	{ 1, K_ERROR, "unexpected sender:", 0, NULL, EX_NOPERM, OTHER_SENDER,
+	    NULL },
+	{ 1, K_ERROR, "no suitable sender cert", 0, NULL, EX_NOPERM, "the CA's "
+	    "answer is signed by no certificate we trust (cmp_srvcert, "
+	    "cmp_trusted)", NULL },
+	/* the certificate, and the end */
+	{ 1, K_ERROR, "key values mismatch", 1, NULL, EX_DATAERR, "the CA "
+	    "returned a certificate for another key than the CSR's", NULL },
+	{ 1, K_ERROR, "invalid rootcakeyupdate", 0, NULL, EX_PROTOCOL,
 	    "the CA's root update does not verify", NULL },
-	{ K_ERROR, "unexpected pkibody", 0, EX_PROTOCOL,
+	{ 1, K_ERROR, "unexpected pkibody", 0, NULL, EX_PROTOCOL,
 	    "the CA's answer breaks the protocol", NULL },
-	{ K_ERROR, "total timeout", 1, EX_TEMPFAIL, "the CA did not finish in "
-	    "time (cmp_total_timeout); try again later", NULL },
-	/* the last resort of a refused configuration */
-	{ K_ERROR, "cannot set up CMP context", 1, EX_CONFIG,
+	{ 1, K_ERROR, "total timeout", 1, NULL, EX_TEMPFAIL, "the CA did not "
+	    "finish in time (cmp_total_timeout); try again later", NULL },
+	/* summaries and consequences */
+	{ 2, K_ERROR, "cannot set up CMP context", 1, NULL, EX_CONFIG,
 	    "openssl cmp refused the configuration", NULL },
+	{ 2, K_ERROR, "error validating protection", 1, NULL, EX_NOPERM,
+	    "the CA's answer does not verify", NULL },
+	{ 2, K_ERROR, "certificate not accepted", 0, NULL, EX_NOPERM,
+	    "the certificate the CA returned was not accepted", NULL },
+	{ 2, K_ERROR, "total timeout:", 0, NULL, EX_TEMPFAIL, "the CA did not "
+	    "finish in time (cmp_total_timeout); try again later", NULL },
+	{ 2, K_ERROR, "transfer error", 0, NULL, EX_UNAVAILABLE,
+	    "the transfer to the CA failed", NULL },
+	{ 2, K_ERROR, "error sending", 0, NULL, EX_UNAVAILABLE,
+	    "the transfer to the CA failed", NULL },
+	{ 2, K_ERROR, "error receiving", 0, NULL, EX_UNAVAILABLE,
+	    "the transfer to the CA failed", NULL },
+	{ 2, K_ERROR, "ssl/tls alert ", 0, NULL, EX_UNAVAILABLE,
+	    "TLS: the handshake with the CA failed", NULL },
+	{ 2, K_ERROR, "sslv3 alert ", 0, NULL, EX_UNAVAILABLE,
+	    "TLS: the handshake with the CA failed", NULL },
+	{ 2, K_ERROR, "tlsv1 alert ", 0, NULL, EX_UNAVAILABLE,
+	    "TLS: the handshake with the CA failed", NULL },
 };
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -237,7 +291,8 @@ matches(const struct rule *r, const struct line *l)
 	size_t n = strlen(r->start);
 
 	return r->kind == l->kind && strncmp(l->msg, r->start, n) == 0 &&
-	    (!r->exact || l->msg[n] == '\0');
+	    (!r->exact || l->msg[n] == '\0') &&
+	    (r->also == NULL || strstr(l->msg + n, r->also) != NULL);
 }
 
 /* Facts a later line's meaning depends on, gathered as lines go by. */
@@ -536,6 +591,26 @@ http_status(struct scan *sc, size_t i, struct cmp_diag *d)
 	say(d, what, r != NULL ? r + 7 : NULL);
 }
 
+/* The first line that a rule of the tier matches, and its rule. */
+static int
+first_cause(struct scan *sc, int tier, size_t *li, size_t *ri)
+{
+	size_t i, j;
+
+	for (i = 0; i < sc->n; i++) {
+		if (tier == 1)
+			note_context(sc, &sc->lines[i]);
+		for (j = 0; j < NITEMS(rules); j++)
+			if (rules[j].tier == tier &&
+			    matches(&rules[j], &sc->lines[i])) {
+				*li = i;
+				*ri = j;
+				return 1;
+			}
+	}
+	return 0;
+}
+
 void
 diag_read(const char *log, const struct config *cfg, const char *cmd,
     struct cmp_diag *d)
@@ -545,21 +620,13 @@ diag_read(const char *log, const struct config *cfg, const char *cmd,
 
 	memset(d, 0, sizeof(*d));
 	scan_init(&sc, log, cfg, cmd);
-	for (i = 0; i < sc.n; i++) {
-		note_context(&sc, &sc.lines[i]);
-		for (j = 0; j < NITEMS(rules); j++)
-			if (matches(&rules[j], &sc.lines[i]))
-				break;
-		if (j == NITEMS(rules))
-			continue;
+	if (first_cause(&sc, 1, &i, &j) || first_cause(&sc, 2, &i, &j)) {
 		d->exit_status = rules[j].status;
 		if (rules[j].fn != NULL)
 			rules[j].fn(&sc, i, d);
 		else
 			say(d, rules[j].what, sc.lines[i].msg);
-		break;
-	}
-	if (i == sc.n) {
+	} else {
 		d->exit_status = EX_SOFTWARE;
 		for (j = sc.n; j > 0 && sc.lines[j - 1].kind != K_ERROR; j--)
 			;

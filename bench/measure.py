@@ -291,8 +291,13 @@ def read_exit_stop(pid):
 
 
 def bare_argv(line, secret):
-    """The dry-run line as an argv, with the masked secret filled in."""
+    """The dry-run line as (argv, env): the masked secret filled in, the
+    variables it sets in front (OPENSSL_CONF=/dev/null) taken out."""
     argv = shlex.split(line)
+    env = {}
+    while argv and "=" in argv[0] and not argv[0].startswith("-"):
+        name, _, value = argv.pop(0).partition("=")
+        env[name] = value
     filled = 0
     for i, tok in enumerate(argv):
         if tok in ("****", "pass:****"):
@@ -304,7 +309,7 @@ def bare_argv(line, secret):
         raise BenchError("dry-run: no masked secret (****) in: " + line)
     if len(argv) < 2 or argv[1] != "cmp":
         raise BenchError("dry-run: not an openssl cmp command: " + line)
-    return argv
+    return argv, env
 
 
 def check_a(res, out, err, leaf, ca):
@@ -366,8 +371,9 @@ def cmd_run(args):
         os.makedirs(d, exist_ok=True)
     a = Runner([args.cmpenroll, "-c", args.config, args.csr], dirs["cwd-a"],
                os.path.join(work, "a.out"), os.path.join(work, "a.err"), env)
-    b = Runner(bare_argv(line, args.secret), dirs["cwd-b"],
-               os.path.join(work, "b.out"), os.path.join(work, "b.err"), env)
+    b_argv, b_env = bare_argv(line, args.secret)
+    b = Runner(b_argv, dirs["cwd-b"], os.path.join(work, "b.out"),
+               os.path.join(work, "b.err"), {**env, **b_env})
     fl = Runner([args.floor, args.csr], dirs["cwd-f"],
                 os.path.join(work, "f.out"), os.path.join(work, "f.err"), env)
 

@@ -61,15 +61,6 @@ test_cmd_p10cr() {
 	done
 }
 
-# kur_pki: old and new leaf for one subject, same issuer and serial, two keys
-# (the 3.0 mock server accepts a kur only for its -rsp_cert's issuer and serial).
-kur_pki() {
-	pki_csr "$TD/old.key" "$TD/old.csr" "/O=Example Org/CN=kur.example" "DNS:kur.example" &&
-		pki_csr "$TD/new.key" "$TD/new.csr" "/O=Example Org/CN=kur.example" "DNS:kur.example" &&
-		pki_issue "$TD/old.csr" "$TD/old.pem" 10 5E1A1 &&
-		pki_issue "$TD/new.csr" "$TD/new.pem" 40 5E1A1
-}
-
 test_cmd_kur() {
 	kur_pki || { fail "kur PKI"; return; }
 	SRV_TRUSTED=$PKI/root.pem SRV_RSP_CERT=$TD/new.pem \

@@ -271,6 +271,15 @@ pem_only() {
 	! grep -Evq '^(-----(BEGIN|END) CERTIFICATE-----|[A-Za-z0-9+/=]{1,76})$' "$1"
 }
 
+# kur_pki: old and new leaf for one subject, same issuer and serial, two keys
+# (the 3.0 mock server accepts a kur only for its -rsp_cert's issuer and serial).
+kur_pki() {
+	pki_csr "$TD/old.key" "$TD/old.csr" "/O=Example Org/CN=kur.example" "DNS:kur.example" &&
+		pki_csr "$TD/new.key" "$TD/new.csr" "/O=Example Org/CN=kur.example" "DNS:kur.example" &&
+		pki_issue "$TD/old.csr" "$TD/old.pem" 10 5E1A1 &&
+		pki_issue "$TD/new.csr" "$TD/new.pem" 40 5E1A1
+}
+
 # ---------------------------------------------------------------- DER helpers
 
 tohex() { od -An -v -tx1 | tr -d ' \n'; }
