@@ -152,17 +152,18 @@ fake_version() {
 	  for l in "$@"; do printf "\techo '%s'\n" "$l"; done
 	  echo '	exit 0'
 	  echo 'fi'
-	  printf 'exec %s "$@"\n' "'$OPENSSL'"; } >"$f"
+	  printf 'exec %s "$@"\n' "'$CLI_BIN'"; } >"$f"
 	chmod 755 "$f"
 }
 
 # --check warns when the libcrypto openssl uses is newer than the one
 # cmpenroll was built with, or the same version built again (a
 # distribution's security fix keeps the version); the same build says
-# nothing.
+# nothing.  cmpenroll is built with the system's libcrypto: "the same
+# build" is the system's openssl, whatever the client under test is.
 test_check_library_version() {
 	local mine
-	mine=$("$OPENSSL" version | sed 's/ (Library.*//')
+	mine=$(ossl version | sed 's/ (Library.*//')
 	fake_version "$TD/newer" \
 		'OpenSSL 3.99.0 1 Jan 2030 (Library: OpenSSL 3.99.0 1 Jan 2030)' \
 		'built on: Tue Jan  1 00:00:00 2030 UTC'
@@ -180,7 +181,7 @@ test_check_library_version() {
 	run --check -c "$TD/rebuilt.ini"
 	assert_rc 0 "a rebuilt library is no config problem"
 	assert_stderr_match 'warning: .*2030 UTC.*rebuild cmpenroll' "the same version built again is named"
-	base_config 9 | write_config "$TD/same.ini"
+	base_config 9 | with_openssl "$OPENSSL" | write_config "$TD/same.ini"
 	run --check -c "$TD/same.ini"
 	assert_rc 0 "the same library"
 	assert_stderr_nomatch 'rebuild' "no warning for the same build"
@@ -214,7 +215,7 @@ test_check() {
 	{ cat "$TD/good.ini"; echo "cmp_trustd = $PKI/root.pem"; } | write_config "$TD/typo.ini"
 	run --check -c "$TD/typo.ini"
 	assert_rc 78 "--check misspelt key"
-	assert_stderr_lines 1
+	assert_check_lines 1
 	assert_stderr_prefixed
 	assert_stderr_match 'cmp_trustd' "names the misspelt key"
 	assert_stderr_match 'trusted' "suggests 'trusted'"
@@ -222,7 +223,7 @@ test_check() {
 	{ cat "$TD/good.ini"; echo "cmp_trusted = $TD/no-such-ca.pem"; } | write_config "$TD/miss.ini"
 	run --check -c "$TD/miss.ini"
 	assert_rc 78 "--check missing file"
-	assert_stderr_lines 1
+	assert_check_lines 1
 	assert_stderr_match 'no-such-ca\.pem' "names the missing file"
 
 	# openssl splits certificate lists at commas and blanks alike
@@ -245,7 +246,9 @@ test_check() {
 	{ cat "$TD/good.ini"; echo "cmp_popo = False"; } | write_config "$TD/popo.ini"
 	run --check -c "$TD/popo.ini"
 	assert_rc 78 "--check cmp_popo = False"
-	assert_one_error
+	assert_stdout_empty
+	assert_check_lines 1
+	assert_stderr_prefixed
 	assert_stderr_match 'popo\.ini:[0-9]+: cmp_popo must be 0 .* or -1' \
 		"names the key, its line and the values that work"
 	run -c "$TD/popo.ini" "$PKI/ee.csr"
@@ -256,7 +259,7 @@ test_check() {
 	  echo "cmp_untrusted = $TD/no-such-ca.pem"; } | write_config "$TD/two.ini"
 	run --check -c "$TD/two.ini"
 	assert_rc 78 "--check two problems"
-	assert_stderr_lines 2
+	assert_check_lines 2
 	assert_stderr_prefixed
 
 	run --check -c "$TD/good.ini" -s NoSuchSection
@@ -272,13 +275,17 @@ test_check() {
 	flip_last_byte "$PKI/ee.der" "$TD/bad.der"
 	run --check -c "$TD/good.ini" "$TD/bad.der"
 	assert_rc 65 "--check with a CSR whose signature is bad"
-	assert_one_error
+	assert_stdout_empty
+	assert_check_lines 1
+	assert_stderr_prefixed
 
 	# What only building the command shows: a kur with nothing to sign it.
 	{ cat "$TD/good.ini"; echo "cmp_cmd = kur"; } | write_config "$TD/kur.ini"
 	run --check -c "$TD/kur.ini"
 	assert_rc 78 "--check kur without certificate and key"
-	assert_one_error
+	assert_stdout_empty
+	assert_check_lines 1
+	assert_stderr_prefixed
 	assert_stderr_match 'kur needs' "says what kur needs"
 
 	assert_srv_requests 0
@@ -391,7 +398,7 @@ test_sections() {
 	pb=$SRV_PORT
 	write_config "$TD/c.ini" <<EOF
 [DEFAULT]
-cmp_openssl_bin = $OPENSSL
+cmp_openssl_bin = $CLI_BIN
 cmp_ref = $REF
 cmp_secret = pass:$SECRET
 cmp_recipient = $RECIPIENT

@@ -59,7 +59,8 @@ test_cmd_p10cr() {
 }
 
 # kur_pki: old and new leaf for one subject, same issuer and serial, two keys
-# (the 3.0 mock server accepts a kur only for its -rsp_cert's issuer and serial).
+# (the 3.0 mock server accepts a kur only for its -rsp_cert's issuer and
+# serial; 3.2 and later for ref_cert's, SRV_REF_CERT).
 kur_pki() {
 	pki_csr "$TD/old.key" "$TD/old.csr" "/O=Example Org/CN=kur.example" "DNS:kur.example" &&
 		pki_csr "$TD/new.key" "$TD/new.csr" "/O=Example Org/CN=kur.example" "DNS:kur.example" &&
@@ -69,11 +70,11 @@ kur_pki() {
 
 test_cmd_kur() {
 	kur_pki || { fail "kur PKI"; return; }
-	SRV_TRUSTED=$PKI/root.pem SRV_RSP_CERT=$TD/new.pem \
+	SRV_TRUSTED=$PKI/root.pem SRV_RSP_CERT=$TD/new.pem SRV_REF_CERT=$TD/old.pem \
 		srv_start_sig -srv_untrusted "$PKI/int.pem" || return
 	write_config "$TD/c.ini" <<EOF
 [CAhandler]
-cmp_openssl_bin = $OPENSSL
+cmp_openssl_bin = $CLI_BIN
 cmp_server = 127.0.0.1:$SRV_PORT
 cmp_srvcert = $PKI/srv.pem
 cmp_reqout = $(req_files "$TD" 3)
@@ -156,7 +157,7 @@ test_ra_signature_auth() {
 	# server checked through a trust anchor instead; bare key pass phrase
 	write_config "$TD/t.ini" <<EOF
 [CAhandler]
-cmp_openssl_bin = $OPENSSL
+cmp_openssl_bin = $CLI_BIN
 cmp_server = 127.0.0.1:$SRV_PORT
 cmp_cert = $PKI/ra.pem
 cmp_key = $PKI/ra.key
@@ -176,14 +177,31 @@ EOF
 	assert_one_error
 }
 
+# From 3.3 on the mock server delays the certConf as well (an error
+# message with status waiting): a 3.3+ client polls for the pkiConf too, a
+# client before 3.3 cannot, and cmpenroll says so (issue 15).
 test_polling() {
+	local want
 	srv_start -poll_count 2 -check_after 1 || return
-	{ base_config "$SRV_PORT"; echo "cmp_reqout = $(req_files "$TD" 6)"; } |
+	{ base_config "$SRV_PORT"; echo "cmp_reqout = $(req_files "$TD" 9)"; } |
 		write_config "$TD/c.ini"
 	run -c "$TD/c.ini" "$PKI/ee.csr"
+	if srv_ge 3.3 && ! cli_ge 3.3; then
+		assert_rc 75 "client $CLI_VER, server $SRV_VER delays the certConf"
+		assert_one_error
+		assert_stderr_match 'cannot poll' "says the client cannot poll for the confirmation"
+		assert_eq "$(saved_bodies "$TD")" "ir pollReq pollReq certConf" \
+			"requests: ir, pollReq, pollReq, certConf"
+		return
+	fi
 	assert_issued "$PKI/ee.pem"
-	assert_eq "$(saved_bodies "$TD")" "ir pollReq pollReq certConf" \
-		"requests: ir, pollReq, pollReq, certConf"
+	if srv_ge 3.3; then
+		want="ir pollReq pollReq certConf pollReq pollReq"
+	else
+		want="ir pollReq pollReq certConf"
+	fi
+	assert_eq "$(saved_bodies "$TD")" "$want" "requests (server $SRV_VER): ${want// /, }"
+	assert_srv_requests "$(wc -w <<<"$want")"
 }
 
 test_polling_total_timeout() {

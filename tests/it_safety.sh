@@ -304,7 +304,7 @@ exec 1>&- 2>&- 4>&- 5>&- 6>&-
 sleep 0.5
 exit $rc
 ' \
-		"$OPENSSL" >"$fake"
+		"$CLI_BIN" >"$fake"
 	printf '#!/bin/sh
 exec "%s" -c "import os, signal, sys
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
@@ -436,7 +436,7 @@ test_static_build_maps_no_shared_object() {
 	fi
 	srv_start || return
 	printf '#!/bin/sh\ncat /proc/$PPID/maps >"%s"\nexec "%s" "$@"\n' \
-		"$TD/maps" "$OPENSSL" >"$fake"
+		"$TD/maps" "$CLI_BIN" >"$fake"
 	chmod 755 "$fake"
 	base_config "$SRV_PORT" | with_openssl "$fake" | write_config "$TD/c.ini"
 	run -c "$TD/c.ini" "$PKI/ee.csr"

@@ -11,6 +11,18 @@
 # Conventions: bash, set -u, no set -e. Every path handed to the binary is
 # absolute. Servers listen on 127.0.0.1 only through the client's URL
 # (the 3.0 mock server binds [::]:PORT; we always connect to 127.0.0.1).
+#
+# Three openssl programs (issue 15), each an absolute path:
+#   OPENSSL      the system's: makes the PKI, parses DER (default: `openssl`)
+#   SRV_OPENSSL  runs the mock server (default: $OPENSSL)
+#   CLI_OPENSSL  the one cmpenroll runs, cmp_openssl_bin (default: $OPENSSL)
+# Their versions are read once (lib_init): SRV_VER, CLI_VER, SYS_VER
+# ("3.5.4"); srv_ge, cli_ge compare. Configs name $CLI_BIN: CLI_OPENSSL
+# itself, or for a binary other than the system's a wrapper that gives it
+# OPENSSL_CONF=/dev/null unless the environment sets one (upstream builds'
+# OPENSSLDIR points nowhere; cmpenroll does not set it yet). OPENSSLS
+# (space-separated paths), else ../shared/openssl/*/openssl beside the
+# repository, are other versions a test may pick (ossl_pick).
 
 set -u
 
@@ -23,6 +35,10 @@ SRV_PID="" SRV_PORT="" SRV_LOG=""
 SRV_N=0
 
 OPENSSL=${OPENSSL:-$(command -v openssl)}
+SRV_OPENSSL=${SRV_OPENSSL:-$OPENSSL}
+CLI_OPENSSL=${CLI_OPENSSL:-$OPENSSL}
+CLI_BIN=$CLI_OPENSSL
+SYS_VER="" SRV_VER="" CLI_VER=""
 # the system python3 starts faster than a pyenv shim; only its stdlib is used
 if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=$(command -v python3); fi
 SECRET="Sx9-pbm-secret-4711"   # PBM secret shared by client and mock server
@@ -70,6 +86,11 @@ lib_init() {
 	trap 'exit 129' HUP
 	PKI=$LIB_TMP/pki
 	mkdir -p "$PKI"
+	ossl_init || {
+		echo "lib_init: an openssl reports no version" >&2
+		echo "0 passed, 1 failed"
+		exit 1
+	}
 	pki_init || {
 		echo "lib_init: creating the test PKI failed" >&2
 		echo "0 passed, 1 failed"
@@ -119,13 +140,15 @@ stop_pid() {
 	return 0
 }
 
-# test_end: stop what the current test started.
+# test_end: stop what the current test started; the suite's mock server
+# openssl again (srv_use).
 test_end() {
 	local pid
 	for pid in "${TEST_PIDS[@]+"${TEST_PIDS[@]}"}"; do
 		stop_pid "$pid"
 	done
 	TEST_PIDS=()
+	SRV_OPENSSL=$_SRV_OPENSSL0 SRV_VER=$_SRV_VER0
 }
 
 lib_cleanup() {
@@ -147,6 +170,118 @@ now() { printf '%s\n' "$EPOCHREALTIME"; }
 # elapsed_ms START END
 elapsed_ms() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%d\n", (b - a) * 1000 }'
+}
+
+# ---------------------------------------------------------------- openssl versions
+
+_SRV_OPENSSL0="" _SRV_VER0=""
+OSSL_POOL=()         # every openssl known: system, server, client, others
+declare -A OSSL_VER=()  # path -> version
+
+# ossl_version BIN: the version BIN reports ("3.5.4"), empty when none.
+ossl_version() {
+	if [ -n "${OSSL_VER[$1]+x}" ]; then
+		printf '%s\n' "${OSSL_VER[$1]}"
+		return
+	fi
+	OPENSSL_CONF=/dev/null "$1" version 2>/dev/null |
+		sed -n '1s/^OpenSSL \([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\).*/\1/p'
+}
+
+# ver_num VERSION: 3.5.4 -> 30504 (a missing part counts as 0).
+ver_num() {
+	local IFS=. a b c
+	read -r a b c _ <<<"$1"
+	echo $((10#${a:-0} * 10000 + 10#${b:-0} * 100 + 10#${c:-0}))
+}
+
+# ver_ge VERSION MIN: VERSION is MIN or later (3.3 means 3.3.0).
+ver_ge() { [ -n "$1" ] && [ "$(ver_num "$1")" -ge "$(ver_num "$2")" ]; }
+
+# srv_ge MIN, cli_ge MIN: the mock server's, cmpenroll's openssl is MIN or later.
+srv_ge() { ver_ge "$SRV_VER" "$1"; }
+cli_ge() { ver_ge "$CLI_VER" "$1"; }
+
+# ossl_others [REPO_DIR]: the other openssl programs a suite may use, one
+# absolute path a line: those in $OPENSSLS, else REPO_DIR/../shared/openssl/*/openssl.
+ossl_others() {
+	local p d=${1:-${REPO_DIR:-.}}/../shared/openssl
+	if [ -n "${OPENSSLS:-}" ]; then
+		for p in $OPENSSLS; do printf '%s\n' "$(readlink -f "$p")"; done
+	elif [ -d "$d" ]; then
+		for p in "$d"/*/openssl; do
+			[ -x "$p" ] && printf '%s\n' "$(readlink -f "$p")"
+		done
+	fi
+	return 0
+}
+
+# is_system_openssl BIN: BIN is the system's openssl (the same file).
+is_system_openssl() { [ "$(readlink -f "$1")" = "$(readlink -f "$OPENSSL")" ]; }
+
+# ossl_wrap BIN: the path for cmp_openssl_bin that runs BIN: BIN itself
+# when it is the system's, else a wrapper (same PID: exec) that sets
+# OPENSSL_CONF=/dev/null unless the environment already names a config.
+ossl_wrap() {
+	local b=$1 w
+	if is_system_openssl "$b"; then
+		printf '%s\n' "$b"
+		return
+	fi
+	w=$LIB_TMP/ossl.$(printf '%s' "$b" | sha1sum | cut -c1-12)
+	if [ ! -x "$w/openssl" ]; then
+		mkdir -p "$w"
+		printf '#!/bin/sh\n[ -n "${OPENSSL_CONF+x}" ] || OPENSSL_CONF=/dev/null\nexport OPENSSL_CONF\nexec %s "$@"\n' \
+			"'$b'" >"$w/openssl"
+		chmod 755 "$w/openssl"
+	fi
+	printf '%s\n' "$w/openssl"
+}
+
+# ossl_init: versions of the three programs and the pool; CLI_BIN.
+ossl_init() {
+	local p v
+	OPENSSL=$(readlink -f "$OPENSSL")
+	SRV_OPENSSL=$(readlink -f "$SRV_OPENSSL")
+	CLI_OPENSSL=$(readlink -f "$CLI_OPENSSL")
+	OSSL_POOL=()
+	for p in "$OPENSSL" "$SRV_OPENSSL" "$CLI_OPENSSL" $(ossl_others); do
+		[ -n "${OSSL_VER[$p]+x}" ] && continue
+		v=$(ossl_version "$p")
+		if [ -z "$v" ]; then
+			echo "lib_init: $p: no version" >&2
+			return 1
+		fi
+		OSSL_VER[$p]=$v
+		OSSL_POOL+=("$p")
+	done
+	SYS_VER=${OSSL_VER[$OPENSSL]} SRV_VER=${OSSL_VER[$SRV_OPENSSL]}
+	CLI_VER=${OSSL_VER[$CLI_OPENSSL]}
+	_SRV_OPENSSL0=$SRV_OPENSSL _SRV_VER0=$SRV_VER
+	CLI_BIN=$(ossl_wrap "$CLI_OPENSSL")
+	printf '# openssl: client %s (%s), mock server %s (%s), system %s\n' \
+		"$CLI_VER" "$CLI_OPENSSL" "$SRV_VER" "$SRV_OPENSSL" "$SYS_VER"
+}
+
+# ossl_pick MIN [BELOW]: an openssl whose version is MIN or later (and
+# before BELOW): the mock server's if it fits, else the client's, the
+# system's, then the others in order. Returns 1 when none fits.
+ossl_pick() {
+	local p v
+	for p in "$SRV_OPENSSL" "$CLI_OPENSSL" "${OSSL_POOL[@]}"; do
+		v=${OSSL_VER[$p]}
+		ver_ge "$v" "$1" || continue
+		[ $# -ge 2 ] && ver_ge "$v" "$2" && continue
+		printf '%s\n' "$p"
+		return 0
+	done
+	return 1
+}
+
+# srv_use BIN: the mock servers this test starts run BIN (until test_end).
+srv_use() {
+	SRV_OPENSSL=$(readlink -f "$1")
+	SRV_VER=${OSSL_VER[$SRV_OPENSSL]:-$(ossl_version "$SRV_OPENSSL")}
 }
 
 # ---------------------------------------------------------------- PKI
@@ -371,13 +506,19 @@ flip_last_byte() {
 
 # ---------------------------------------------------------------- mock server
 
-# _srv_launch ARGS...: start `openssl cmp` as mock server, wait for its
+# _srv_launch ARGS...: start `$SRV_OPENSSL cmp` as mock server, wait for its
 # ACCEPT line, set SRV_PID SRV_PORT SRV_LOG. Returns 1 when it did not come up.
+# SRV_CONF ("key = value" lines) goes into a config section given with
+# -config FILE -section mock (what 3.2-3.6 read right for ref_cert).
 _srv_launch() {
-	local i
+	local i cfg=(-config "")
 	SRV_N=$((SRV_N + 1))
 	SRV_LOG=$LIB_TMP/srv.$SRV_N.log
-	OPENSSL_CONF=/dev/null "$OPENSSL" cmp -config "" -port 0 "$@" >"$SRV_LOG" 2>&1 &
+	if [ -n "${SRV_CONF:-}" ]; then
+		printf '[mock]\n%s\n' "$SRV_CONF" >"$LIB_TMP/srv.$SRV_N.cnf"
+		cfg=(-config "$LIB_TMP/srv.$SRV_N.cnf" -section mock)
+	fi
+	OPENSSL_CONF=/dev/null "$SRV_OPENSSL" cmp "${cfg[@]}" -port 0 "$@" >"$SRV_LOG" 2>&1 &
 	SRV_PID=$!
 	track_pid "$SRV_PID"
 	SRV_PORT=""
@@ -399,6 +540,7 @@ _srv_launch() {
 # intermediate in extraCerts and the root in caPubs unless overridden through
 # SRV_EXTRACERTS / SRV_CAPUBS (set to "" to leave out).
 srv_start() {
+	local SRV_CONF=${SRV_CONF:-}
 	local a=(-srv_ref "$REF" -srv_secret "pass:$SECRET")
 	_srv_args a
 	_srv_launch "${a[@]}" -accept_raverified "$@"
@@ -407,18 +549,25 @@ srv_start() {
 # srv_start_sig [EXTRA ARGS...]: mock server that signs with srv.pem/srv.key
 # and trusts the RA root for signed requests (override with SRV_TRUSTED).
 srv_start_sig() {
+	local SRV_CONF=${SRV_CONF:-}
 	local a=(-srv_cert "$PKI/srv.pem" -srv_key "$PKI/srv.key"
 		-srv_trusted "${SRV_TRUSTED-$PKI/raroot.pem}")
 	_srv_args a
 	_srv_launch "${a[@]}" -accept_raverified "$@"
 }
 
+# (SRV_REF_CERT: the certificate a kur's oldCertID must name. The 3.0
+# server compares it with -rsp_cert's issuer and serial; 3.2 and later with
+# ref_cert, which only a config section sets right: see _srv_launch.)
 _srv_args() {
 	local -n arr=$1
 	arr+=(-rsp_cert "${SRV_RSP_CERT:-$PKI/ee.pem}")
 	local x=${SRV_EXTRACERTS-$PKI/int.pem} c=${SRV_CAPUBS-$PKI/root.pem}
 	[ -n "$x" ] && arr+=(-rsp_extracerts "$x")
 	[ -n "$c" ] && arr+=(-rsp_capubs "$c")
+	if [ -n "${SRV_REF_CERT:-}" ] && srv_ge 3.2; then
+		SRV_CONF="${SRV_CONF:-}${SRV_CONF:+$'\n'}ref_cert = $SRV_REF_CERT"
+	fi
 }
 
 # srv_stop [PID]: stop the given (default: the last started) server.
@@ -426,9 +575,10 @@ srv_stop() {
 	stop_pid "${1:-$SRV_PID}"
 }
 
-# srv_requests [LOG]: how many HTTP requests the server received.
+# srv_requests [LOG]: how many HTTP requests the server received (3.0 logs
+# "Received request", 3.2 and later "received request").
 srv_requests() {
-	grep -c 'Received request' "${1:-$SRV_LOG}" 2>/dev/null
+	grep -cE '(Received|received) request' "${1:-$SRV_LOG}" 2>/dev/null
 }
 
 # closed_port: a TCP port on 127.0.0.1 that nothing listens on.
@@ -448,7 +598,7 @@ write_config() {
 base_config() {
 	cat <<EOF
 [${2:-CAhandler}]
-cmp_openssl_bin = $OPENSSL
+cmp_openssl_bin = $CLI_BIN
 cmp_server = 127.0.0.1:$1
 cmp_ref = $REF
 cmp_secret = pass:$SECRET
@@ -460,7 +610,7 @@ EOF
 sig_config() {
 	cat <<EOF
 [CAhandler]
-cmp_openssl_bin = $OPENSSL
+cmp_openssl_bin = $CLI_BIN
 cmp_server = 127.0.0.1:$1
 cmp_cert = $PKI/ra.pem
 cmp_key = $PKI/ra.key
@@ -479,12 +629,13 @@ rec_config() {
 	base_config "$1" | with_openssl "$(mk_recorder "$2")"
 }
 
-# mk_recorder DIR: an openssl stand-in that records its PID, argv (one
+# mk_recorder DIR [BIN]: an openssl stand-in that records its PID, argv (one
 # element a line, and NUL separated), environment and the mode of the
-# -newkey folder into DIR, then execs the real openssl (the PID stays the
-# same). Prints its path.
+# -newkey folder into DIR, then execs the real openssl, BIN (default
+# $CLI_BIN: the client's, with its OPENSSL_CONF) (the PID stays the same).
+# Prints its path.
 mk_recorder() {
-	local d=$1
+	local d=$1 bin=${2:-$CLI_BIN}
 	cat >"$d/rec-openssl" <<EOF
 #!/bin/sh
 echo \$\$ >>'$d/pids'
@@ -496,7 +647,7 @@ for a in "\$@"; do
 	[ "\$prev" = -newkey ] && stat -c %a "\$(dirname "\$a")" >'$d/wdmode.'\$\$
 	prev=\$a
 done
-exec '$OPENSSL' "\$@"
+exec '$bin' "\$@"
 EOF
 	chmod 755 "$d/rec-openssl"
 	printf '%s\n' "$d/rec-openssl"
@@ -570,6 +721,19 @@ assert_stderr_lines() {
 	if [ "$n" -eq "$1" ]; then ok "stderr has $1 line(s)"; else
 		fail "stderr has $n line(s), want $1" "$(cat "$ERR")"
 	fi
+}
+
+# assert_check_lines N: stderr of a --check holds N lines of findings, and
+# when the client's openssl is not the system's (whose libcrypto cmpenroll
+# is built with) exactly one more: the warning naming its newer library ("... uses OpenSSL $CLI_VER ...: rebuild cmpenroll ...").
+assert_check_lines() {
+	if is_system_openssl "$CLI_OPENSSL"; then
+		assert_stderr_lines "$1"
+		return
+	fi
+	assert_stderr_lines $(($1 + 1))
+	assert_eq "$(grep -c "^cmpenroll: warning: .* uses OpenSSL ${CLI_VER//./\\.} .*rebuild cmpenroll" "$ERR")" 1 \
+		"one warning line names the client's OpenSSL $CLI_VER"
 }
 
 # assert_stderr_prefixed: every stderr line starts with "cmpenroll: ".
