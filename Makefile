@@ -116,6 +116,13 @@ check: deps
 	bash tests/run-integration.sh ./cmpenroll
 	bash bench/bench.sh --smoke
 
+# The integration tests once per pair of openssl programs, cmpenroll's and
+# the mock server's: the system's, and those in ../shared/openssl/*/openssl
+# or OPENSSLS="PATH ..." (tests/matrix.sh).
+check-matrix: deps
+	$(MAKE) all
+	bash tests/matrix.sh ./cmpenroll
+
 # The same tests against a build with AddressSanitizer (leaks included)
 # and UndefinedBehaviorSanitizer.
 check-sanitize: deps
@@ -158,5 +165,5 @@ clean:
 	rm -rf cmpenroll *.o .link-* tests/unit/check_units build-san \
 	    $(FUZZ_DIR)
 
-.PHONY: all deps check check-sanitize lint fuzz fuzz-build fuzz-regress \
-	bench demo install uninstall clean
+.PHONY: all deps check check-matrix check-sanitize lint fuzz fuzz-build \
+	fuzz-regress bench demo install uninstall clean
