@@ -291,33 +291,6 @@ test_check() {
 	assert_srv_requests 0
 }
 
-# json_checks FILE [PYEXPR MSG]...: FILE is one valid JSON object (as
-# `python3 -m json.tool` sees it) and each PYEXPR (over j, the parsed object)
-# is true. One python3 run for all: its start-up is slow here.
-json_checks() {
-	local f=$1 res st msg
-	shift
-	res=$("$PY" -c 'import json, re, sys
-args = sys.argv[2:]
-try:
-    j = json.load(open(sys.argv[1]))
-    print("1\tstdout is valid JSON (json.tool)")
-except Exception as e:
-    print("0\tstdout is not valid JSON: %s" % e)
-    j = None
-for expr, msg in zip(args[0::2], args[1::2]):
-    try:
-        good = j is not None and bool(eval(expr))
-    except Exception as e:
-        good = False
-        msg += " (%s: %s)" % (type(e).__name__, e)
-    print("%d\t%s" % (good, msg))' "$f" "$@" 2>&1)
-	while IFS=$'\t' read -r st msg; do
-		if [ "$st" = 1 ]; then ok "$msg"; else fail "$msg" "$(head -c 1500 "$f")"; fi
-	done <<<"$res"
-	"$PY" -m json.tool "$f" >/dev/null 2>&1 || fail "python3 -m json.tool rejects stdout"
-}
-
 test_json() {
 	local od serial iso='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'
 	op_fps

@@ -1,22 +1,5 @@
 # it_ops.sh: issue 4, every CMP operation an RA needs (sourced by run-integration.sh).
 
-# req_files DIR N: "DIR/req1.der,...,DIR/reqN.der" for cmp_reqout.
-req_files() {
-	local i s=""
-	for i in $(seq 1 "$2"); do s="$s${s:+,}$1/req$i.der"; done
-	printf '%s\n' "$s"
-}
-
-# saved_bodies DIR: the body types of the saved requests, in order, space separated.
-saved_bodies() {
-	local i s=""
-	for i in 1 2 3 4 5 6 7 8 9; do
-		[ -f "$1/req$i.der" ] || break
-		s="$s${s:+ }$(req_body "$1/req$i.der")"
-	done
-	printf '%s\n' "$s"
-}
-
 test_cmd_cr() {
 	srv_start || return
 	{ base_config "$SRV_PORT"; echo "cmp_reqout = $(req_files "$TD" 3)"; } |

@@ -284,6 +284,41 @@ srv_use() {
 	SRV_VER=${OSSL_VER[$SRV_OPENSSL]:-$(ossl_version "$SRV_OPENSSL")}
 }
 
+# need_cli_ge MIN, need_cli_lt BELOW: true when the client's openssl fits;
+# else one note (the test is skipped, not failed) and false.
+need_cli_ge() {
+	cli_ge "$1" && return 0
+	note "skipped: needs cmpenroll's openssl to be $1 or later (it is $CLI_VER)"
+	return 1
+}
+need_cli_lt() {
+	cli_ge "$1" || return 0
+	note "skipped: needs cmpenroll's openssl to be before $1 (it is $CLI_VER)"
+	return 1
+}
+
+# need_srv_ge MIN: the mock servers of this test run an openssl MIN or
+# later: the suite's if it is, else one of the others (srv_use). Else one
+# note and false.
+need_srv_ge() {
+	local p
+	if ! p=$(ossl_pick "$1"); then
+		note "skipped: needs a mock server openssl $1 or later (have: $(ossl_list))"
+		return 1
+	fi
+	srv_use "$p"
+}
+
+# ossl_list: the versions known, "3.0.19 3.5.4 ...".
+ossl_list() {
+	local p s=""
+	for p in "${OSSL_POOL[@]}"; do s="$s${s:+ }${OSSL_VER[$p]}"; done
+	printf '%s\n' "$s"
+}
+
+# re_quote STRING: STRING as an ERE matching itself.
+re_quote() { printf '%s\n' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'; }
+
 # ---------------------------------------------------------------- PKI
 
 ossl() { OPENSSL_CONF=/dev/null "$OPENSSL" "$@"; }
@@ -475,6 +510,23 @@ req_body() {
 	19) echo pkiconf ;; 24) echo certConf ;; 25) echo pollReq ;; '') echo none ;;
 	*) echo "body$n" ;;
 	esac
+}
+
+# req_files DIR N: "DIR/req1.der,...,DIR/reqN.der" for cmp_reqout.
+req_files() {
+	local i s=""
+	for i in $(seq 1 "$2"); do s="$s${s:+,}$1/req$i.der"; done
+	printf '%s\n' "$s"
+}
+
+# saved_bodies DIR: the body types of the saved requests, in order, space separated.
+saved_bodies() {
+	local i s=""
+	for i in 1 2 3 4 5 6 7 8 9; do
+		[ -f "$1/req$i.der" ] || break
+		s="$s${s:+ }$(req_body "$1/req$i.der")"
+	done
+	printf '%s\n' "$s"
 }
 
 # gn_hex TYPE VALUE: DER of one GeneralName (short form lengths only).
@@ -834,6 +886,33 @@ assert_chain() {
 	assert_eq "$got" "$want" "${f##*/}: certificates are $# in the expected order"
 }
 
+# json_checks FILE [PYEXPR MSG]...: FILE is one valid JSON object (as
+# `python3 -m json.tool` sees it) and each PYEXPR (over j, the parsed object)
+# is true. One python3 run for all: its start-up is slow here.
+json_checks() {
+	local f=$1 res st msg
+	shift
+	res=$("$PY" -c 'import json, re, sys
+args = sys.argv[2:]
+try:
+    j = json.load(open(sys.argv[1]))
+    print("1\tstdout is valid JSON (json.tool)")
+except Exception as e:
+    print("0\tstdout is not valid JSON: %s" % e)
+    j = None
+for expr, msg in zip(args[0::2], args[1::2]):
+    try:
+        good = j is not None and bool(eval(expr))
+    except Exception as e:
+        good = False
+        msg += " (%s: %s)" % (type(e).__name__, e)
+    print("%d\t%s" % (good, msg))' "$f" "$@" 2>&1)
+	while IFS=$'\t' read -r st msg; do
+		if [ "$st" = 1 ]; then ok "$msg"; else fail "$msg" "$(head -c 1500 "$f")"; fi
+	done <<<"$res"
+	"$PY" -m json.tool "$f" >/dev/null 2>&1 || fail "python3 -m json.tool rejects stdout"
+}
+
 # cert_serial FILE: the certificate's serial, hex, as openssl prints it.
 declare -A _SERIAL_CACHE=()
 cert_serial() {
@@ -862,6 +941,25 @@ assert_issued() {
 		"stderr: 'cmpenroll: issued ..., serial $serial, expires ...'"
 }
 
+# CHAIN_WARN_RE: the warning of a chain that stops below the intermediate
+# (issue 15): the issuer it lacks is named, and where to add it.
+CHAIN_WARN_RE='^cmpenroll: warning: chain incomplete: no certificate for issuer .*CN=Test Intermediate CA.*; add it to cmp_untrusted'
+
+# assert_issued_incomplete LEAF: the run succeeded, but the chain could not
+# be completed: stdout holds LEAF alone, stderr exactly two lines: one
+# warning matching CHAIN_WARN_RE and the usual "cmpenroll: issued ...".
+assert_issued_incomplete() {
+	local serial
+	assert_rc 0
+	assert_chain "$OUT" "$(cert_fp "$1")"
+	assert_stderr_lines 2
+	assert_eq "$(grep -cE -- "$CHAIN_WARN_RE" "$ERR")" 1 \
+		"one warning: chain incomplete, Test Intermediate CA named, cmp_untrusted suggested"
+	serial=$(cert_serial "$1" | sed 's/^0*//')
+	assert_eq "$(grep -ciE "^cmpenroll: issued .*, serial (0x)?0*$serial, expires .*[0-9]" "$ERR")" 1 \
+		"one line 'cmpenroll: issued ..., serial $serial, expires ...'"
+}
+
 # assert_request_carries REQ CSR [GN...]: the saved request REQ (a CMP
 # message with a certTemplate) carries CSR's subject and public key byte for
 # byte, and each GeneralName GN given as "TYPE VALUE" (DNS, IP, URI, email).
@@ -888,3 +986,146 @@ assert_request_carries() {
 }
 
 EE_SANS=("DNS ee.example" "DNS www.ee.example" "IP 127.0.0.1" "URI https://ee.example/cmp")
+
+# ---------------------------------------------------------------- fronts (haproxy)
+#
+# Debian's haproxy in TCP mode before the mock server: a TLS front
+# (tls_front_start) and a round-robin front for several servers
+# (lb_front_start). Each runs in the foreground (-db: one process, no
+# master), on 127.0.0.1 only, its PID tracked: the end of the test stops it.
+
+HAPROXY=${HAPROXY:-/usr/sbin/haproxy}
+TLS_PASS="tls-keypass-1312"   # pass phrase of the TLS client key
+TLS_DIR="" TLS_PORT="" TLS_PID="" LB_PORT="" LB_PID="" FRONT_LOG=""
+FRONT_N=0
+
+# have_haproxy: haproxy can be run (a test without it skips with a note).
+have_haproxy() { [ -x "$HAPROXY" ]; }
+
+# tls_pki: a throwaway TLS PKI in $TLS_DIR, made once per suite:
+#   root.pem/key   Test TLS Root CA (trusts the server and the client)
+#   srv.pem/key    the front's certificate: CN=localhost, SAN DNS:localhost
+#                  and IP:127.0.0.1, serverAuth; srv.crt both, for haproxy
+#   cli.pem/key    a client certificate (clientAuth), its key encrypted
+#                  with $TLS_PASS
+tls_pki() {
+	[ -n "$TLS_DIR" ] && [ -s "$TLS_DIR/cli.pem" ] && return 0
+	TLS_DIR=$LIB_TMP/tls
+	mkdir -p "$TLS_DIR" || return 1
+	pki_selfsigned_ca "$TLS_DIR" root "/O=Test Org/CN=Test TLS Root CA" || return 1
+	pki_key "$TLS_DIR/srv.key" &&
+		ossl req -new -key "$TLS_DIR/srv.key" -out "$TLS_DIR/srv.csr" \
+			-subj "/O=Test Org/CN=localhost" 2>/dev/null || return 1
+	printf '%s\n' 'basicConstraints=CA:FALSE' 'keyUsage=critical,digitalSignature' \
+		'extendedKeyUsage=serverAuth' 'subjectAltName=DNS:localhost,IP:127.0.0.1' \
+		'authorityKeyIdentifier=keyid' >"$TLS_DIR/srv.ext"
+	ossl x509 -req -in "$TLS_DIR/srv.csr" -CA "$TLS_DIR/root.pem" \
+		-CAkey "$TLS_DIR/root.key" -set_serial 0x40 -days 30 \
+		-extfile "$TLS_DIR/srv.ext" -out "$TLS_DIR/srv.pem" 2>/dev/null || return 1
+	cat "$TLS_DIR/srv.pem" "$TLS_DIR/srv.key" >"$TLS_DIR/srv.crt"
+	pki_key "$TLS_DIR/cli.key" "$TLS_PASS" &&
+		ossl req -new -key "$TLS_DIR/cli.key" -passin "pass:$TLS_PASS" \
+			-out "$TLS_DIR/cli.csr" -subj "/O=Test Org/CN=Test RA TLS client" \
+			2>/dev/null || return 1
+	printf '%s\n' 'basicConstraints=CA:FALSE' 'keyUsage=critical,digitalSignature' \
+		'extendedKeyUsage=clientAuth' 'authorityKeyIdentifier=keyid' >"$TLS_DIR/cli.ext"
+	ossl x509 -req -in "$TLS_DIR/cli.csr" -CA "$TLS_DIR/root.pem" \
+		-CAkey "$TLS_DIR/root.key" -set_serial 0x41 -days 30 \
+		-extfile "$TLS_DIR/cli.ext" -out "$TLS_DIR/cli.pem" 2>/dev/null
+}
+
+# port_listening PORT: something listens on 127.0.0.1:PORT (read from
+# /proc/net/tcp: no connection is made).
+port_listening() {
+	local hex
+	hex=$(printf '%04X' "$1")
+	grep -qE "^ *[0-9]+: 0100007F:$hex [0-9A-F]{8}:[0-9A-F]{4} 0A " /proc/net/tcp
+}
+
+# _front_start BODY: haproxy with a TCP frontend on a free port of
+# 127.0.0.1; BODY is the rest of its config, with @PORT@ for that port.
+# Sets FRONT_PORT FRONT_PID FRONT_LOG. Returns 1 when it did not come up.
+_front_start() {
+	local body=$1 cfg try i port pid
+	for try in 1 2 3; do
+		FRONT_N=$((FRONT_N + 1))
+		cfg=$LIB_TMP/front.$FRONT_N.cfg
+		FRONT_LOG=$LIB_TMP/front.$FRONT_N.log
+		port=$(closed_port)
+		{ printf '%s\n' global '	maxconn 256' defaults '	mode tcp' \
+			'	timeout connect 5s' '	timeout client 60s' '	timeout server 60s'
+		  printf '%s\n' "${body//@PORT@/$port}"; } >"$cfg"
+		"$HAPROXY" -f "$cfg" -db >"$FRONT_LOG" 2>&1 </dev/null &
+		pid=$!
+		track_pid "$pid"
+		for i in $(seq 1 50); do
+			port_listening "$port" && break
+			alive "$pid" || break
+			sleep 0.1
+		done
+		if alive "$pid" && port_listening "$port"; then
+			FRONT_PORT=$port FRONT_PID=$pid
+			return 0
+		fi
+		stop_pid "$pid"
+		# a port taken meanwhile: another try; anything else: give up
+		grep -q 'cannot bind' "$FRONT_LOG" || break
+	done
+	fail "haproxy did not start" "$(cat "$cfg" "$FRONT_LOG" 2>/dev/null)"
+	return 1
+}
+
+# tls_front_start BACKEND_PORT [OPTION...]: a TLS front for the server on
+# 127.0.0.1:BACKEND_PORT, with the certificate $TLS_DIR/srv.pem (tls_pki).
+# Each OPTION is added to haproxy's bind line; "mtls" stands for requiring
+# a client certificate from $TLS_DIR/root.pem ("ca-file ... verify
+# required"). Sets TLS_PORT TLS_PID.
+tls_front_start() {
+	local backend=$1 opts="" o
+	shift
+	have_haproxy || { fail "no haproxy at $HAPROXY"; return 1; }
+	tls_pki || { fail "creating the TLS PKI failed"; return 1; }
+	for o in "$@"; do
+		case $o in
+		mtls) opts="$opts ca-file $TLS_DIR/root.pem verify required" ;;
+		*) opts="$opts $o" ;;
+		esac
+	done
+	_front_start "frontend tls
+	bind 127.0.0.1:@PORT@ ssl crt $TLS_DIR/srv.crt$opts
+	default_backend cmp
+backend cmp
+	server cmp1 127.0.0.1:$backend" || return 1
+	TLS_PORT=$FRONT_PORT TLS_PID=$FRONT_PID
+}
+
+# lb_front_start PORT...: one TCP front on 127.0.0.1 for the servers on
+# these ports, each connection to the next one (round robin). Sets
+# LB_PORT LB_PID.
+lb_front_start() {
+	local body p n=0
+	have_haproxy || { fail "no haproxy at $HAPROXY"; return 1; }
+	body="frontend lb
+	bind 127.0.0.1:@PORT@
+	default_backend mocks
+backend mocks
+	balance roundrobin"
+	for p in "$@"; do
+		n=$((n + 1))
+		body="$body
+	server mock$n 127.0.0.1:$p"
+	done
+	_front_start "$body" || return 1
+	LB_PORT=$FRONT_PORT LB_PID=$FRONT_PID
+}
+
+# tls_config PORT [MTLS]: base_config for a TLS front on PORT (the server's
+# certificate checked against $TLS_DIR/root.pem); with a second argument,
+# the client certificate and its encrypted key too.
+tls_config() {
+	base_config "$1"
+	printf '%s\n' "cmp_tls_used = True" "cmp_tls_trusted = $TLS_DIR/root.pem"
+	[ $# -ge 2 ] && printf '%s\n' "cmp_tls_cert = $TLS_DIR/cli.pem" \
+		"cmp_tls_key = $TLS_DIR/cli.key" "cmp_tls_keypass = pass:$TLS_PASS"
+	return 0
+}
