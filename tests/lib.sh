@@ -6,7 +6,9 @@
 #   OpenSSL's mock CMP server on 127.0.0.1 (srv_start, srv_start_sig, srv_stop),
 #   a way to run the binary under test (run) and assertions that count
 #   passes and failures (assert_*), and a cleanup trap that stops every
-#   process the suite started, by PID, and removes every temporary folder.
+#   process the suite started, by PID, and removes every temporary folder;
+#   haproxy fronts for the mock server: TLS (tls_front_start) and round
+#   robin over several servers (lb_front_start).
 #
 # Conventions: bash, set -u, no set -e. Every path handed to the binary is
 # absolute. Servers listen on 127.0.0.1 only through the client's URL
@@ -630,7 +632,7 @@ srv_stop() {
 # srv_requests [LOG]: how many HTTP requests the server received (3.0 logs
 # "Received request", 3.2 and later "received request").
 srv_requests() {
-	grep -cE '(Received|received) request' "${1:-$SRV_LOG}" 2>/dev/null
+	grep -cE '^cmp: (Received|received) request, ' "${1:-$SRV_LOG}" 2>/dev/null
 }
 
 # closed_port: a TCP port on 127.0.0.1 that nothing listens on.

@@ -3,15 +3,18 @@
 # (issue 15): the client is the openssl cmpenroll runs (cmp_openssl_bin),
 # the server the one that runs the mock CMP server.
 #
-#   tests/matrix.sh [BINARY]
+#   tests/matrix.sh [BINARY [FILE|TEST ...]]
 #
+# BINARY defaults to ./cmpenroll; FILE|TEST choose tests as in
+# run-integration.sh (all of them by default).
 # The system's openssl is always there, as client and server. The others
 # are those named in OPENSSLS (space-separated paths), else
 # ../shared/openssl/*/openssl beside the repository when that folder
 # exists. Each other one runs twice: as client against the system's server,
 # and as client and server. Each pair's log goes to a temporary file
 # (into MATRIX_LOGS, a folder, to keep them); a failing pair's failed
-# assertions are printed (the last 50 lines when there are none).
+# assertions are printed, cut at 300 characters a line (the log's last
+# 50 lines when it has none).
 # It ends with a table: client version, server version, passed, failed.
 # The exit status is non-zero when any pair failed.
 
@@ -20,12 +23,13 @@ set -u
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$TESTS_DIR/.." && pwd)
 BIN=${1:-${CMPENROLL_BIN:-./cmpenroll}}
+[ $# -gt 0 ] && shift
 
 # shellcheck source=tests/lib.sh
 . "$TESTS_DIR/lib.sh"
 
 OPENSSL=$(readlink -f "$OPENSSL")
-SHARED=$REPO_DIR/../shared/openssl
+SHARED=$(realpath -m "$REPO_DIR/../shared/openssl")
 
 if [ -n "${MATRIX_LOGS:-}" ]; then
 	logs=$MATRIX_LOGS
@@ -76,7 +80,7 @@ for pair in "${pairs[@]}"; do
 	n=$((n + 1))
 	log=$logs/$n-client-$cv-server-$sv.log
 	printf 'matrix: client %s, server %s ...\n' "$cv" "$sv"
-	CLI_OPENSSL=$cli SRV_OPENSSL=$srv bash "$TESTS_DIR/run-integration.sh" "$BIN" \
+	CLI_OPENSSL=$cli SRV_OPENSSL=$srv bash "$TESTS_DIR/run-integration.sh" "$BIN" "$@" \
 		>"$log" 2>&1
 	rc=$?
 	sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n1)
@@ -92,7 +96,7 @@ for pair in "${pairs[@]}"; do
 		printf 'matrix: client %s, server %s: %s passed, %s failed (exit %d)\n' \
 			"$cv" "$sv" "$passed" "$failed" "$rc"
 		if grep -qE '^FAIL ' "$log"; then
-			grep -E '^(FAIL |       \| |# test_.*: FAILED)' "$log"
+			grep -E '^(FAIL |       \| |# test_.*: FAILED)' "$log" | cut -c1-300
 		else
 			tail -n 50 "$log"
 		fi
