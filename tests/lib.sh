@@ -1073,7 +1073,7 @@ _front_start() {
 		# a port taken meanwhile: another try; anything else: give up
 		grep -q 'cannot bind' "$FRONT_LOG" || break
 	done
-	fail "haproxy did not start" "$(cat "$cfg" "$FRONT_LOG" 2>/dev/null)"
+	fail "haproxy did not start (try $try)" "$(cat "$cfg" "$FRONT_LOG" 2>/dev/null)"
 	return 1
 }
 
