@@ -94,6 +94,13 @@ fuzz:
 check: deps
 	@bash tests/check.sh
 
+# The integration tests once per pair of openssl programs, cmpenroll's and
+# the mock server's: the system's, and those in ../shared/openssl/*/openssl
+# or OPENSSLS="PATH ..." (tests/matrix.sh).
+check-matrix: deps
+	$(MAKE) all
+	bash tests/matrix.sh ./cmpenroll
+
 # The same tests against a build with AddressSanitizer (leaks included)
 # and UndefinedBehaviorSanitizer.
 check-sanitize: deps
@@ -170,5 +177,5 @@ clean:
 	rm -rf cmpenroll *.o tests/unit/check_units bench/floor build-san \
 	    build-check build-deb $(FUZZ_DIR)
 
-.PHONY: all deps check check-sanitize lint fuzz fuzz-build fuzz-regress \
-	bench demo install uninstall deb clean
+.PHONY: all deps check check-matrix check-sanitize lint fuzz fuzz-build \
+	fuzz-regress bench demo install uninstall deb clean

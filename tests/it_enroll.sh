@@ -159,7 +159,7 @@ log_format: %(asctime)s - acme2certifier - %(levelname)s - %(message)s
 
 [CAhandler]
 handler_file: examples/ca_handler/cmp_ca_handler.py
-cmp_openssl_bin: $OPENSSL
+cmp_openssl_bin: $CLI_BIN
 cmp_tmp_dir: $TD/acme_cmp
 cmp_recipient: C=DE, CN=A2C Test CA
 cmp_ignore_keyusage: True
@@ -199,7 +199,7 @@ test_config_syntax_rules() {
 # a comment
 ; another comment
 [DEFAULT]
-cmp_openssl_bin: $OPENSSL
+cmp_openssl_bin: $CLI_BIN
 cmp_ref: $REF
 cmp_recipient = $RECIPIENT
 

@@ -1,22 +1,5 @@
 # it_ops.sh: issue 4, every CMP operation an RA needs (sourced by run-integration.sh).
 
-# req_files DIR N: "DIR/req1.der,...,DIR/reqN.der" for cmp_reqout.
-req_files() {
-	local i s=""
-	for i in $(seq 1 "$2"); do s="$s${s:+,}$1/req$i.der"; done
-	printf '%s\n' "$s"
-}
-
-# saved_bodies DIR: the body types of the saved requests, in order, space separated.
-saved_bodies() {
-	local i s=""
-	for i in 1 2 3 4 5 6 7 8 9; do
-		[ -f "$1/req$i.der" ] || break
-		s="$s${s:+ }$(req_body "$1/req$i.der")"
-	done
-	printf '%s\n' "$s"
-}
-
 # The mock server sends caPubs only in an ip: after a cr, p10cr or kur the
 # root comes from the config (cmp_untrusted), which completes the chain.
 test_cmd_cr() {
@@ -63,11 +46,11 @@ test_cmd_p10cr() {
 
 test_cmd_kur() {
 	kur_pki || { fail "kur PKI"; return; }
-	SRV_TRUSTED=$PKI/root.pem SRV_RSP_CERT=$TD/new.pem \
+	SRV_TRUSTED=$PKI/root.pem SRV_RSP_CERT=$TD/new.pem SRV_REF_CERT=$TD/old.pem \
 		srv_start_sig -srv_untrusted "$PKI/int.pem" || return
 	write_config "$TD/c.ini" <<EOF
 [CAhandler]
-cmp_openssl_bin = $OPENSSL
+cmp_openssl_bin = $CLI_BIN
 cmp_server = 127.0.0.1:$SRV_PORT
 cmp_srvcert = $PKI/srv.pem
 cmp_reqout = $(req_files "$TD" 3)
@@ -151,7 +134,7 @@ test_ra_signature_auth() {
 	# server checked through a trust anchor instead; bare key pass phrase
 	write_config "$TD/t.ini" <<EOF
 [CAhandler]
-cmp_openssl_bin = $OPENSSL
+cmp_openssl_bin = $CLI_BIN
 cmp_server = 127.0.0.1:$SRV_PORT
 cmp_cert = $PKI/ra.pem
 cmp_key = $PKI/ra.key
@@ -171,14 +154,31 @@ EOF
 	assert_one_error
 }
 
+# From 3.3 on the mock server delays the certConf as well (an error
+# message with status waiting): a 3.3+ client polls for the pkiConf too, a
+# client before 3.3 cannot, and cmpenroll says so (issue 15).
 test_polling() {
+	local want
 	srv_start -poll_count 2 -check_after 1 || return
-	{ base_config "$SRV_PORT"; echo "cmp_reqout = $(req_files "$TD" 6)"; } |
+	{ base_config "$SRV_PORT"; echo "cmp_reqout = $(req_files "$TD" 9)"; } |
 		write_config "$TD/c.ini"
 	run -c "$TD/c.ini" "$PKI/ee.csr"
+	if srv_ge 3.3 && ! cli_ge 3.3; then
+		assert_rc 75 "client $CLI_VER, server $SRV_VER delays the certConf"
+		assert_one_error
+		assert_stderr_match 'cannot poll' "says the client cannot poll for the confirmation"
+		assert_eq "$(saved_bodies "$TD")" "ir pollReq pollReq certConf" \
+			"requests: ir, pollReq, pollReq, certConf"
+		return
+	fi
 	assert_issued "$PKI/ee.pem"
-	assert_eq "$(saved_bodies "$TD")" "ir pollReq pollReq certConf" \
-		"requests: ir, pollReq, pollReq, certConf"
+	if srv_ge 3.3; then
+		want="ir pollReq pollReq certConf pollReq pollReq"
+	else
+		want="ir pollReq pollReq certConf"
+	fi
+	assert_eq "$(saved_bodies "$TD")" "$want" "requests (server $SRV_VER): ${want// /, }"
+	assert_srv_requests "$(wc -w <<<"$want")"
 }
 
 test_polling_total_timeout() {

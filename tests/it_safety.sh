@@ -310,7 +310,7 @@ exec 1>&- 2>&- 4>&- 5>&- 6>&-
 sleep 0.5
 exit $rc
 ' \
-		"$OPENSSL" >"$fake"
+		"$CLI_BIN" >"$fake"
 	printf '#!/bin/sh
 exec "%s" -c "import os, signal, sys
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})

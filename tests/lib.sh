@@ -6,11 +6,25 @@
 #   OpenSSL's mock CMP server on 127.0.0.1 (srv_start, srv_start_sig, srv_stop),
 #   a way to run the binary under test (run) and assertions that count
 #   passes and failures (assert_*), and a cleanup trap that stops every
-#   process the suite started, by PID, and removes every temporary folder.
+#   process the suite started, by PID, and removes every temporary folder;
+#   haproxy fronts for the mock server: TLS (tls_front_start) and round
+#   robin over several servers (lb_front_start).
 #
 # Conventions: bash, set -u, no set -e. Every path handed to the binary is
 # absolute. Servers listen on 127.0.0.1 only through the client's URL
 # (the 3.0 mock server binds [::]:PORT; we always connect to 127.0.0.1).
+#
+# Three openssl programs (issue 15), each an absolute path:
+#   OPENSSL      the system's: makes the PKI, parses DER (default: `openssl`)
+#   SRV_OPENSSL  runs the mock server (default: $OPENSSL)
+#   CLI_OPENSSL  the one cmpenroll runs, cmp_openssl_bin (default: $OPENSSL)
+# Their versions are read once (lib_init): SRV_VER, CLI_VER, SYS_VER
+# ("3.5.4"); srv_ge, cli_ge compare. Configs name $CLI_BIN: CLI_OPENSSL
+# itself, or for a binary other than the system's a wrapper that gives it
+# OPENSSL_CONF=/dev/null unless the environment sets one (upstream builds'
+# OPENSSLDIR points nowhere; cmpenroll does not set it yet). OPENSSLS
+# (space-separated paths), else ../shared/openssl/*/openssl beside the
+# repository, are other versions a test may pick (ossl_pick).
 
 set -u
 
@@ -23,6 +37,10 @@ SRV_PID="" SRV_PORT="" SRV_LOG=""
 SRV_N=0
 
 OPENSSL=${OPENSSL:-$(command -v openssl)}
+SRV_OPENSSL=${SRV_OPENSSL:-$OPENSSL}
+CLI_OPENSSL=${CLI_OPENSSL:-$OPENSSL}
+CLI_BIN=$CLI_OPENSSL
+SYS_VER="" SRV_VER="" CLI_VER=""
 # the system python3 starts faster than a pyenv shim; only its stdlib is used
 if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=$(command -v python3); fi
 SECRET="Sx9-pbm-secret-4711"   # PBM secret shared by client and mock server
@@ -70,6 +88,11 @@ lib_init() {
 	trap 'exit 129' HUP
 	PKI=$LIB_TMP/pki
 	mkdir -p "$PKI"
+	ossl_init || {
+		echo "lib_init: an openssl reports no version" >&2
+		echo "0 passed, 1 failed"
+		exit 1
+	}
 	pki_init || {
 		echo "lib_init: creating the test PKI failed" >&2
 		echo "0 passed, 1 failed"
@@ -119,13 +142,15 @@ stop_pid() {
 	return 0
 }
 
-# test_end: stop what the current test started.
+# test_end: stop what the current test started; the suite's mock server
+# openssl again (srv_use).
 test_end() {
 	local pid
 	for pid in "${TEST_PIDS[@]+"${TEST_PIDS[@]}"}"; do
 		stop_pid "$pid"
 	done
 	TEST_PIDS=()
+	SRV_OPENSSL=$_SRV_OPENSSL0 SRV_VER=$_SRV_VER0
 }
 
 lib_cleanup() {
@@ -148,6 +173,153 @@ now() { printf '%s\n' "$EPOCHREALTIME"; }
 elapsed_ms() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%d\n", (b - a) * 1000 }'
 }
+
+# ---------------------------------------------------------------- openssl versions
+
+_SRV_OPENSSL0="" _SRV_VER0=""
+OSSL_POOL=()         # every openssl known: system, server, client, others
+declare -A OSSL_VER=()  # path -> version
+
+# ossl_version BIN: the version BIN reports ("3.5.4"), empty when none.
+ossl_version() {
+	if [ -n "${OSSL_VER[$1]+x}" ]; then
+		printf '%s\n' "${OSSL_VER[$1]}"
+		return
+	fi
+	OPENSSL_CONF=/dev/null "$1" version 2>/dev/null |
+		sed -n '1s/^OpenSSL \([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\).*/\1/p'
+}
+
+# ver_num VERSION: 3.5.4 -> 30504 (a missing part counts as 0).
+ver_num() {
+	local IFS=. a b c
+	read -r a b c _ <<<"$1"
+	echo $((10#${a:-0} * 10000 + 10#${b:-0} * 100 + 10#${c:-0}))
+}
+
+# ver_ge VERSION MIN: VERSION is MIN or later (3.3 means 3.3.0).
+ver_ge() { [ -n "$1" ] && [ "$(ver_num "$1")" -ge "$(ver_num "$2")" ]; }
+
+# srv_ge MIN, cli_ge MIN: the mock server's, cmpenroll's openssl is MIN or later.
+srv_ge() { ver_ge "$SRV_VER" "$1"; }
+cli_ge() { ver_ge "$CLI_VER" "$1"; }
+
+# ossl_others [REPO_DIR]: the other openssl programs a suite may use, one
+# absolute path a line: those in $OPENSSLS, else REPO_DIR/../shared/openssl/*/openssl.
+ossl_others() {
+	local p d=${1:-${REPO_DIR:-.}}/../shared/openssl
+	if [ -n "${OPENSSLS:-}" ]; then
+		for p in $OPENSSLS; do printf '%s\n' "$(readlink -f "$p")"; done
+	elif [ -d "$d" ]; then
+		for p in "$d"/*/openssl; do
+			[ -x "$p" ] && printf '%s\n' "$(readlink -f "$p")"
+		done
+	fi
+	return 0
+}
+
+# is_system_openssl BIN: BIN is the system's openssl (the same file).
+is_system_openssl() { [ "$(readlink -f "$1")" = "$(readlink -f "$OPENSSL")" ]; }
+
+# ossl_wrap BIN: the path for cmp_openssl_bin that runs BIN: BIN itself
+# when it is the system's, else a wrapper (same PID: exec) that sets
+# OPENSSL_CONF=/dev/null unless the environment already names a config.
+ossl_wrap() {
+	local b=$1 w
+	if is_system_openssl "$b"; then
+		printf '%s\n' "$b"
+		return
+	fi
+	w=$LIB_TMP/ossl.$(printf '%s' "$b" | sha1sum | cut -c1-12)
+	if [ ! -x "$w/openssl" ]; then
+		mkdir -p "$w"
+		printf '#!/bin/sh\n[ -n "${OPENSSL_CONF+x}" ] || OPENSSL_CONF=/dev/null\nexport OPENSSL_CONF\nexec %s "$@"\n' \
+			"'$b'" >"$w/openssl"
+		chmod 755 "$w/openssl"
+	fi
+	printf '%s\n' "$w/openssl"
+}
+
+# ossl_init: versions of the three programs and the pool; CLI_BIN.
+ossl_init() {
+	local p v
+	OPENSSL=$(readlink -f "$OPENSSL")
+	SRV_OPENSSL=$(readlink -f "$SRV_OPENSSL")
+	CLI_OPENSSL=$(readlink -f "$CLI_OPENSSL")
+	OSSL_POOL=()
+	for p in "$OPENSSL" "$SRV_OPENSSL" "$CLI_OPENSSL" $(ossl_others); do
+		[ -n "${OSSL_VER[$p]+x}" ] && continue
+		v=$(ossl_version "$p")
+		if [ -z "$v" ]; then
+			echo "lib_init: $p: no version" >&2
+			return 1
+		fi
+		OSSL_VER[$p]=$v
+		OSSL_POOL+=("$p")
+	done
+	SYS_VER=${OSSL_VER[$OPENSSL]} SRV_VER=${OSSL_VER[$SRV_OPENSSL]}
+	CLI_VER=${OSSL_VER[$CLI_OPENSSL]}
+	_SRV_OPENSSL0=$SRV_OPENSSL _SRV_VER0=$SRV_VER
+	CLI_BIN=$(ossl_wrap "$CLI_OPENSSL")
+	printf '# openssl: client %s (%s), mock server %s (%s), system %s\n' \
+		"$CLI_VER" "$CLI_OPENSSL" "$SRV_VER" "$SRV_OPENSSL" "$SYS_VER"
+}
+
+# ossl_pick MIN [BELOW]: an openssl whose version is MIN or later (and
+# before BELOW): the mock server's if it fits, else the client's, the
+# system's, then the others in order. Returns 1 when none fits.
+ossl_pick() {
+	local p v
+	for p in "$SRV_OPENSSL" "$CLI_OPENSSL" "${OSSL_POOL[@]}"; do
+		v=${OSSL_VER[$p]}
+		ver_ge "$v" "$1" || continue
+		[ $# -ge 2 ] && ver_ge "$v" "$2" && continue
+		printf '%s\n' "$p"
+		return 0
+	done
+	return 1
+}
+
+# srv_use BIN: the mock servers this test starts run BIN (until test_end).
+srv_use() {
+	SRV_OPENSSL=$(readlink -f "$1")
+	SRV_VER=${OSSL_VER[$SRV_OPENSSL]:-$(ossl_version "$SRV_OPENSSL")}
+}
+
+# need_cli_ge MIN, need_cli_lt BELOW: true when the client's openssl fits;
+# else one note (the test is skipped, not failed) and false.
+need_cli_ge() {
+	cli_ge "$1" && return 0
+	note "skipped: needs cmpenroll's openssl to be $1 or later (it is $CLI_VER)"
+	return 1
+}
+need_cli_lt() {
+	cli_ge "$1" || return 0
+	note "skipped: needs cmpenroll's openssl to be before $1 (it is $CLI_VER)"
+	return 1
+}
+
+# need_srv_ge MIN: the mock servers of this test run an openssl MIN or
+# later: the suite's if it is, else one of the others (srv_use). Else one
+# note and false.
+need_srv_ge() {
+	local p
+	if ! p=$(ossl_pick "$1"); then
+		note "skipped: needs a mock server openssl $1 or later (have: $(ossl_list))"
+		return 1
+	fi
+	srv_use "$p"
+}
+
+# ossl_list: the versions known, "3.0.19 3.5.4 ...".
+ossl_list() {
+	local p s=""
+	for p in "${OSSL_POOL[@]}"; do s="$s${s:+ }${OSSL_VER[$p]}"; done
+	printf '%s\n' "$s"
+}
+
+# re_quote STRING: STRING as an ERE matching itself.
+re_quote() { printf '%s\n' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'; }
 
 # ---------------------------------------------------------------- PKI
 
@@ -272,7 +444,8 @@ pem_only() {
 }
 
 # kur_pki: old and new leaf for one subject, same issuer and serial, two keys
-# (the 3.0 mock server accepts a kur only for its -rsp_cert's issuer and serial).
+# (the 3.0 mock server accepts a kur only for its -rsp_cert's issuer and
+# serial; 3.2 and later for ref_cert's, SRV_REF_CERT).
 kur_pki() {
 	pki_csr "$TD/old.key" "$TD/old.csr" "/O=Example Org/CN=kur.example" "DNS:kur.example" &&
 		pki_csr "$TD/new.key" "$TD/new.csr" "/O=Example Org/CN=kur.example" "DNS:kur.example" &&
@@ -351,6 +524,23 @@ req_body() {
 	esac
 }
 
+# req_files DIR N: "DIR/req1.der,...,DIR/reqN.der" for cmp_reqout.
+req_files() {
+	local i s=""
+	for i in $(seq 1 "$2"); do s="$s${s:+,}$1/req$i.der"; done
+	printf '%s\n' "$s"
+}
+
+# saved_bodies DIR: the body types of the saved requests, in order, space separated.
+saved_bodies() {
+	local i s=""
+	for i in 1 2 3 4 5 6 7 8 9; do
+		[ -f "$1/req$i.der" ] || break
+		s="$s${s:+ }$(req_body "$1/req$i.der")"
+	done
+	printf '%s\n' "$s"
+}
+
 # gn_hex TYPE VALUE: DER of one GeneralName (short form lengths only).
 gn_hex() {
 	local tag v
@@ -380,13 +570,19 @@ flip_last_byte() {
 
 # ---------------------------------------------------------------- mock server
 
-# _srv_launch ARGS...: start `openssl cmp` as mock server, wait for its
+# _srv_launch ARGS...: start `$SRV_OPENSSL cmp` as mock server, wait for its
 # ACCEPT line, set SRV_PID SRV_PORT SRV_LOG. Returns 1 when it did not come up.
+# SRV_CONF ("key = value" lines) goes into a config section given with
+# -config FILE -section mock (what 3.2-3.6 read right for ref_cert).
 _srv_launch() {
-	local i
+	local i cfg=(-config "")
 	SRV_N=$((SRV_N + 1))
 	SRV_LOG=$LIB_TMP/srv.$SRV_N.log
-	OPENSSL_CONF=/dev/null "$OPENSSL" cmp -config "" -port 0 "$@" >"$SRV_LOG" 2>&1 &
+	if [ -n "${SRV_CONF:-}" ]; then
+		printf '[mock]\n%s\n' "$SRV_CONF" >"$LIB_TMP/srv.$SRV_N.cnf"
+		cfg=(-config "$LIB_TMP/srv.$SRV_N.cnf" -section mock)
+	fi
+	OPENSSL_CONF=/dev/null "$SRV_OPENSSL" cmp "${cfg[@]}" -port 0 "$@" >"$SRV_LOG" 2>&1 &
 	SRV_PID=$!
 	track_pid "$SRV_PID"
 	SRV_PORT=""
@@ -408,6 +604,7 @@ _srv_launch() {
 # intermediate in extraCerts and the root in caPubs unless overridden through
 # SRV_EXTRACERTS / SRV_CAPUBS (set to "" to leave out).
 srv_start() {
+	local SRV_CONF=${SRV_CONF:-}
 	local a=(-srv_ref "$REF" -srv_secret "pass:$SECRET")
 	_srv_args a
 	_srv_launch "${a[@]}" -accept_raverified "$@"
@@ -416,18 +613,25 @@ srv_start() {
 # srv_start_sig [EXTRA ARGS...]: mock server that signs with srv.pem/srv.key
 # and trusts the RA root for signed requests (override with SRV_TRUSTED).
 srv_start_sig() {
+	local SRV_CONF=${SRV_CONF:-}
 	local a=(-srv_cert "$PKI/srv.pem" -srv_key "$PKI/srv.key"
 		-srv_trusted "${SRV_TRUSTED-$PKI/raroot.pem}")
 	_srv_args a
 	_srv_launch "${a[@]}" -accept_raverified "$@"
 }
 
+# (SRV_REF_CERT: the certificate a kur's oldCertID must name. The 3.0
+# server compares it with -rsp_cert's issuer and serial; 3.2 and later with
+# ref_cert, which only a config section sets right: see _srv_launch.)
 _srv_args() {
 	local -n arr=$1
 	arr+=(-rsp_cert "${SRV_RSP_CERT:-$PKI/ee.pem}")
 	local x=${SRV_EXTRACERTS-$PKI/int.pem} c=${SRV_CAPUBS-$PKI/root.pem}
 	[ -n "$x" ] && arr+=(-rsp_extracerts "$x")
 	[ -n "$c" ] && arr+=(-rsp_capubs "$c")
+	if [ -n "${SRV_REF_CERT:-}" ] && srv_ge 3.2; then
+		SRV_CONF="${SRV_CONF:-}${SRV_CONF:+$'\n'}ref_cert = $SRV_REF_CERT"
+	fi
 }
 
 # srv_stop [PID]: stop the given (default: the last started) server.
@@ -435,9 +639,10 @@ srv_stop() {
 	stop_pid "${1:-$SRV_PID}"
 }
 
-# srv_requests [LOG]: how many HTTP requests the server received.
+# srv_requests [LOG]: how many HTTP requests the server received (3.0 logs
+# "Received request", 3.2 and later "received request").
 srv_requests() {
-	grep -c 'Received request' "${1:-$SRV_LOG}" 2>/dev/null
+	grep -cE '^cmp: (Received|received) request, ' "${1:-$SRV_LOG}" 2>/dev/null
 }
 
 # closed_port: a TCP port on 127.0.0.1 that nothing listens on.
@@ -457,7 +662,7 @@ write_config() {
 base_config() {
 	cat <<EOF
 [${2:-CAhandler}]
-cmp_openssl_bin = $OPENSSL
+cmp_openssl_bin = $CLI_BIN
 cmp_server = 127.0.0.1:$1
 cmp_ref = $REF
 cmp_secret = pass:$SECRET
@@ -469,7 +674,7 @@ EOF
 sig_config() {
 	cat <<EOF
 [CAhandler]
-cmp_openssl_bin = $OPENSSL
+cmp_openssl_bin = $CLI_BIN
 cmp_server = 127.0.0.1:$1
 cmp_cert = $PKI/ra.pem
 cmp_key = $PKI/ra.key
@@ -488,12 +693,13 @@ rec_config() {
 	base_config "$1" | with_openssl "$(mk_recorder "$2")"
 }
 
-# mk_recorder DIR: an openssl stand-in that records its PID, argv (one
+# mk_recorder DIR [BIN]: an openssl stand-in that records its PID, argv (one
 # element a line, and NUL separated), environment and the mode of the
-# -newkey folder into DIR, then execs the real openssl (the PID stays the
-# same). Prints its path.
+# -newkey folder into DIR, then execs the real openssl, BIN (default
+# $CLI_BIN: the client's, with its OPENSSL_CONF) (the PID stays the same).
+# Prints its path.
 mk_recorder() {
-	local d=$1
+	local d=$1 bin=${2:-$CLI_BIN}
 	cat >"$d/rec-openssl" <<EOF
 #!/bin/sh
 echo \$\$ >>'$d/pids'
@@ -505,7 +711,7 @@ for a in "\$@"; do
 	[ "\$prev" = -newkey ] && stat -c %a "\$(dirname "\$a")" >'$d/wdmode.'\$\$
 	prev=\$a
 done
-exec '$OPENSSL' "\$@"
+exec '$bin' "\$@"
 EOF
 	chmod 755 "$d/rec-openssl"
 	printf '%s\n' "$d/rec-openssl"
@@ -579,6 +785,11 @@ assert_stderr_lines() {
 	if [ "$n" -eq "$1" ]; then ok "stderr has $1 line(s)"; else
 		fail "stderr has $n line(s), want $1" "$(cat "$ERR")"
 	fi
+}
+
+# assert_check_lines N: stderr of a --check holds N lines.
+assert_check_lines() {
+	assert_stderr_lines "$1"
 }
 
 # assert_stderr_prefixed: every stderr line starts with "cmpenroll: ".
@@ -679,6 +890,33 @@ assert_chain() {
 	assert_eq "$got" "$want" "${f##*/}: certificates are $# in the expected order"
 }
 
+# json_checks FILE [PYEXPR MSG]...: FILE is one valid JSON object (as
+# `python3 -m json.tool` sees it) and each PYEXPR (over j, the parsed object)
+# is true. One python3 run for all: its start-up is slow here.
+json_checks() {
+	local f=$1 res st msg
+	shift
+	res=$("$PY" -c 'import json, re, sys
+args = sys.argv[2:]
+try:
+    j = json.load(open(sys.argv[1]))
+    print("1\tstdout is valid JSON (json.tool)")
+except Exception as e:
+    print("0\tstdout is not valid JSON: %s" % e)
+    j = None
+for expr, msg in zip(args[0::2], args[1::2]):
+    try:
+        good = j is not None and bool(eval(expr))
+    except Exception as e:
+        good = False
+        msg += " (%s: %s)" % (type(e).__name__, e)
+    print("%d\t%s" % (good, msg))' "$f" "$@" 2>&1)
+	while IFS=$'\t' read -r st msg; do
+		if [ "$st" = 1 ]; then ok "$msg"; else fail "$msg" "$(head -c 1500 "$f")"; fi
+	done <<<"$res"
+	"$PY" -m json.tool "$f" >/dev/null 2>&1 || fail "python3 -m json.tool rejects stdout"
+}
+
 # cert_serial FILE: the certificate's serial, hex, as openssl prints it.
 declare -A _SERIAL_CACHE=()
 cert_serial() {
@@ -707,6 +945,25 @@ assert_issued() {
 		"stderr: 'cmpenroll: issued ..., serial $serial, expires ...'"
 }
 
+# CHAIN_WARN_RE: the warning of a chain that stops below the intermediate
+# (issue 15): the issuer it lacks is named, and where to add it.
+CHAIN_WARN_RE='^cmpenroll: warning: chain incomplete: no certificate for issuer .*CN=Test Intermediate CA.*; add it to cmp_untrusted'
+
+# assert_issued_incomplete LEAF: the run succeeded, but the chain could not
+# be completed: stdout holds LEAF alone, stderr exactly two lines: one
+# warning matching CHAIN_WARN_RE and the usual "cmpenroll: issued ...".
+assert_issued_incomplete() {
+	local serial
+	assert_rc 0
+	assert_chain "$OUT" "$(cert_fp "$1")"
+	assert_stderr_lines 2
+	assert_eq "$(grep -cE -- "$CHAIN_WARN_RE" "$ERR")" 1 \
+		"one warning: chain incomplete, Test Intermediate CA named, cmp_untrusted suggested"
+	serial=$(cert_serial "$1" | sed 's/^0*//')
+	assert_eq "$(grep -ciE "^cmpenroll: issued .*, serial (0x)?0*$serial, expires .*[0-9]" "$ERR")" 1 \
+		"one line 'cmpenroll: issued ..., serial $serial, expires ...'"
+}
+
 # assert_request_carries REQ CSR [GN...]: the saved request REQ (a CMP
 # message with a certTemplate) carries CSR's subject and public key byte for
 # byte, and each GeneralName GN given as "TYPE VALUE" (DNS, IP, URI, email).
@@ -733,3 +990,146 @@ assert_request_carries() {
 }
 
 EE_SANS=("DNS ee.example" "DNS www.ee.example" "IP 127.0.0.1" "URI https://ee.example/cmp")
+
+# ---------------------------------------------------------------- fronts (haproxy)
+#
+# Debian's haproxy in TCP mode before the mock server: a TLS front
+# (tls_front_start) and a round-robin front for several servers
+# (lb_front_start). Each runs in the foreground (-db: one process, no
+# master), on 127.0.0.1 only, its PID tracked: the end of the test stops it.
+
+HAPROXY=${HAPROXY:-/usr/sbin/haproxy}
+TLS_PASS="tls-keypass-1312"   # pass phrase of the TLS client key
+TLS_DIR="" TLS_PORT="" TLS_PID="" LB_PORT="" LB_PID="" FRONT_LOG=""
+FRONT_N=0
+
+# have_haproxy: haproxy can be run (a test without it skips with a note).
+have_haproxy() { [ -x "$HAPROXY" ]; }
+
+# tls_pki: a throwaway TLS PKI in $TLS_DIR, made once per suite:
+#   root.pem/key   Test TLS Root CA (trusts the server and the client)
+#   srv.pem/key    the front's certificate: CN=localhost, SAN DNS:localhost
+#                  and IP:127.0.0.1, serverAuth; srv.crt both, for haproxy
+#   cli.pem/key    a client certificate (clientAuth), its key encrypted
+#                  with $TLS_PASS
+tls_pki() {
+	[ -n "$TLS_DIR" ] && [ -s "$TLS_DIR/cli.pem" ] && return 0
+	TLS_DIR=$LIB_TMP/tls
+	mkdir -p "$TLS_DIR" || return 1
+	pki_selfsigned_ca "$TLS_DIR" root "/O=Test Org/CN=Test TLS Root CA" || return 1
+	pki_key "$TLS_DIR/srv.key" &&
+		ossl req -new -key "$TLS_DIR/srv.key" -out "$TLS_DIR/srv.csr" \
+			-subj "/O=Test Org/CN=localhost" 2>/dev/null || return 1
+	printf '%s\n' 'basicConstraints=CA:FALSE' 'keyUsage=critical,digitalSignature' \
+		'extendedKeyUsage=serverAuth' 'subjectAltName=DNS:localhost,IP:127.0.0.1' \
+		'authorityKeyIdentifier=keyid' >"$TLS_DIR/srv.ext"
+	ossl x509 -req -in "$TLS_DIR/srv.csr" -CA "$TLS_DIR/root.pem" \
+		-CAkey "$TLS_DIR/root.key" -set_serial 0x40 -days 30 \
+		-extfile "$TLS_DIR/srv.ext" -out "$TLS_DIR/srv.pem" 2>/dev/null || return 1
+	cat "$TLS_DIR/srv.pem" "$TLS_DIR/srv.key" >"$TLS_DIR/srv.crt"
+	pki_key "$TLS_DIR/cli.key" "$TLS_PASS" &&
+		ossl req -new -key "$TLS_DIR/cli.key" -passin "pass:$TLS_PASS" \
+			-out "$TLS_DIR/cli.csr" -subj "/O=Test Org/CN=Test RA TLS client" \
+			2>/dev/null || return 1
+	printf '%s\n' 'basicConstraints=CA:FALSE' 'keyUsage=critical,digitalSignature' \
+		'extendedKeyUsage=clientAuth' 'authorityKeyIdentifier=keyid' >"$TLS_DIR/cli.ext"
+	ossl x509 -req -in "$TLS_DIR/cli.csr" -CA "$TLS_DIR/root.pem" \
+		-CAkey "$TLS_DIR/root.key" -set_serial 0x41 -days 30 \
+		-extfile "$TLS_DIR/cli.ext" -out "$TLS_DIR/cli.pem" 2>/dev/null
+}
+
+# port_listening PORT: something listens on 127.0.0.1:PORT (read from
+# /proc/net/tcp: no connection is made).
+port_listening() {
+	local hex
+	hex=$(printf '%04X' "$1")
+	grep -qE "^ *[0-9]+: 0100007F:$hex [0-9A-F]{8}:[0-9A-F]{4} 0A " /proc/net/tcp
+}
+
+# _front_start BODY: haproxy with a TCP frontend on a free port of
+# 127.0.0.1; BODY is the rest of its config, with @PORT@ for that port.
+# Sets FRONT_PORT FRONT_PID FRONT_LOG. Returns 1 when it did not come up.
+_front_start() {
+	local body=$1 cfg try i port pid
+	for try in 1 2 3; do
+		FRONT_N=$((FRONT_N + 1))
+		cfg=$LIB_TMP/front.$FRONT_N.cfg
+		FRONT_LOG=$LIB_TMP/front.$FRONT_N.log
+		port=$(closed_port)
+		{ printf '%s\n' global '	maxconn 256' defaults '	mode tcp' \
+			'	timeout connect 5s' '	timeout client 60s' '	timeout server 60s'
+		  printf '%s\n' "${body//@PORT@/$port}"; } >"$cfg"
+		"$HAPROXY" -f "$cfg" -db >"$FRONT_LOG" 2>&1 </dev/null &
+		pid=$!
+		track_pid "$pid"
+		for i in $(seq 1 50); do
+			port_listening "$port" && break
+			alive "$pid" || break
+			sleep 0.1
+		done
+		if alive "$pid" && port_listening "$port"; then
+			FRONT_PORT=$port FRONT_PID=$pid
+			return 0
+		fi
+		stop_pid "$pid"
+		# a port taken meanwhile: another try; anything else: give up
+		grep -q 'cannot bind' "$FRONT_LOG" || break
+	done
+	fail "haproxy did not start (try $try)" "$(cat "$cfg" "$FRONT_LOG" 2>/dev/null)"
+	return 1
+}
+
+# tls_front_start BACKEND_PORT [OPTION...]: a TLS front for the server on
+# 127.0.0.1:BACKEND_PORT, with the certificate $TLS_DIR/srv.pem (tls_pki).
+# Each OPTION is added to haproxy's bind line; "mtls" stands for requiring
+# a client certificate from $TLS_DIR/root.pem ("ca-file ... verify
+# required"). Sets TLS_PORT TLS_PID.
+tls_front_start() {
+	local backend=$1 opts="" o
+	shift
+	have_haproxy || { fail "no haproxy at $HAPROXY"; return 1; }
+	tls_pki || { fail "creating the TLS PKI failed"; return 1; }
+	for o in "$@"; do
+		case $o in
+		mtls) opts="$opts ca-file $TLS_DIR/root.pem verify required" ;;
+		*) opts="$opts $o" ;;
+		esac
+	done
+	_front_start "frontend tls
+	bind 127.0.0.1:@PORT@ ssl crt $TLS_DIR/srv.crt$opts
+	default_backend cmp
+backend cmp
+	server cmp1 127.0.0.1:$backend" || return 1
+	TLS_PORT=$FRONT_PORT TLS_PID=$FRONT_PID
+}
+
+# lb_front_start PORT...: one TCP front on 127.0.0.1 for the servers on
+# these ports, each connection to the next one (round robin). Sets
+# LB_PORT LB_PID.
+lb_front_start() {
+	local body p n=0
+	have_haproxy || { fail "no haproxy at $HAPROXY"; return 1; }
+	body="frontend lb
+	bind 127.0.0.1:@PORT@
+	default_backend mocks
+backend mocks
+	balance roundrobin"
+	for p in "$@"; do
+		n=$((n + 1))
+		body="$body
+	server mock$n 127.0.0.1:$p"
+	done
+	_front_start "$body" || return 1
+	LB_PORT=$FRONT_PORT LB_PID=$FRONT_PID
+}
+
+# tls_config PORT [MTLS]: base_config for a TLS front on PORT (the server's
+# certificate checked against $TLS_DIR/root.pem); with a second argument,
+# the client certificate and its encrypted key too.
+tls_config() {
+	base_config "$1"
+	printf '%s\n' "cmp_tls_used = True" "cmp_tls_trusted = $TLS_DIR/root.pem"
+	[ $# -ge 2 ] && printf '%s\n' "cmp_tls_cert = $TLS_DIR/cli.pem" \
+		"cmp_tls_key = $TLS_DIR/cli.key" "cmp_tls_keypass = pass:$TLS_PASS"
+	return 0
+}
