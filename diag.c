@@ -52,7 +52,7 @@ struct rule {
 };
 
 static handler file_problem, unknown_flag, bad_number, tls_verify,
-    waiting, refused, http_status, vanished;
+    waiting, refused, http_status, vanished, transfer_failed;
 
 #define CLIENT_CERT_REFUSED \
 	"TLS: the CA refused our client certificate (cmp_tls_cert)"
@@ -179,12 +179,12 @@ static const struct rule rules[] = {
 	    "the certificate the CA returned was not accepted", NULL },
 	{ 2, K_ERROR, "total timeout:", 0, NULL, EX_TEMPFAIL, "the CA did not "
 	    "finish in time (cmp_total_timeout); try again later", NULL },
-	{ 2, K_ERROR, "transfer error", 0, NULL, EX_UNAVAILABLE,
-	    "the transfer to the CA failed", NULL },
-	{ 2, K_ERROR, "error sending", 0, NULL, EX_UNAVAILABLE,
-	    "the transfer to the CA failed", NULL },
-	{ 2, K_ERROR, "error receiving", 0, NULL, EX_UNAVAILABLE,
-	    "the transfer to the CA failed", NULL },
+	{ 2, K_ERROR, "error sending", 0, NULL, EX_UNAVAILABLE, NULL,
+	    transfer_failed },
+	{ 2, K_ERROR, "error receiving", 0, NULL, EX_UNAVAILABLE, NULL,
+	    transfer_failed },
+	{ 2, K_ERROR, "transfer error", 0, NULL, EX_UNAVAILABLE, NULL,
+	    transfer_failed },
 	{ 2, K_ERROR, "ssl/tls alert ", 0, NULL, EX_UNAVAILABLE,
 	    "TLS: the handshake with the CA failed", NULL },
 	{ 2, K_ERROR, "sslv3 alert ", 0, NULL, EX_UNAVAILABLE,
@@ -576,6 +576,28 @@ vanished(struct scan *sc, size_t i, struct cmp_diag *d)
 	else
 		say(d, "the CA ended the connection without an answer (does "
 		    "it want TLS? cmp_tls_used)", NULL);
+}
+
+/*
+ * A transfer that failed without a cause of its own.  Over TLS 1.3 a CA
+ * that wants a client certificate may refuse it after the handshake,
+ * racing with the request: then this is all openssl says.
+ */
+static void
+transfer_failed(struct scan *sc, size_t i, struct cmp_diag *d)
+{
+	const char	*tls = NULL, *cert = NULL;
+
+	if (sc->cfg != NULL) {
+		tls = config_value(sc->cfg, "cmp_tls_used");
+		cert = config_value(sc->cfg, "cmp_tls_cert");
+	}
+	if (tls != NULL && strcasecmp(tls, "True") == 0 && (cert == NULL ||
+	    *cert == '\0'))
+		say(d, "the transfer to the CA failed (does it want a TLS client "
+		    "certificate? cmp_tls_cert, cmp_tls_key)", sc->lines[i].msg);
+	else
+		say(d, "the transfer to the CA failed", sc->lines[i].msg);
 }
 
 /* "received error:code=500, reason=...": the HTTP status and reason. */

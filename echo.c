@@ -31,6 +31,7 @@ static size_t		 npartial;
 
 /* The waiting line's state, in CLOCK_MONOTONIC milliseconds. */
 static long long	 wait_from;	/* 0: not waiting */
+static char		 drawn[128];	/* the line last queued */
 static long long	 next_check;	/* 0: not polling */
 static int		 polling, shown;
 
@@ -42,6 +43,16 @@ echo_set_mode(enum echo_mode m)
 
 	mode = m;
 	return old;
+}
+
+/*
+ * Whether openssl's log is wanted as it happens: only for a person at a
+ * terminal.  openssl buffers its log when its output is not a terminal.
+ */
+int
+echo_live(void)
+{
+	return mode != ECHO_NONE && isatty(STDERR_FILENO);
 }
 
 static long long
@@ -179,6 +190,10 @@ echo_tick(void)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, ", next "
 		    "check in %lld s", (next_check - now + 999) / 1000);
 	n += snprintf(line + n, sizeof(line) - (size_t)n, "\033[K");
+	/* Redraw only what changed: a tick comes with every wake-up. */
+	if (shown && strcmp(line, drawn) == 0)
+		return;
+	memcpy(drawn, line, (size_t)n + 1);
 	/* Only the latest state matters: replace a line not yet written. */
 	if (queue_off == 0 && queue.len > 0 && queue.data[0] == '\r')
 		queue.len = 0;

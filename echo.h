@@ -16,6 +16,7 @@ enum echo_mode {
 };
 
 enum echo_mode echo_set_mode(enum echo_mode);
+int	 echo_live(void);
 void	 echo_begin(void);
 void	 echo_log(const char *, size_t);
 int	 echo_pending(void);

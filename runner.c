@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <termios.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,15 +274,14 @@ close_fd(int *fd)
  */
 #define FD_FLOOR	16
 
+/* Move both ends above FD_FLOOR; on failure, close them. */
 static int
-open_pipe(int fds[2])
+lift_fds(int fds[2])
 {
 	int i, fd;
 
-	if (pipe2(fds, O_CLOEXEC) == -1)
-		return -1;
 	for (i = 0; i < 2; i++) {
-		if (fds[i] >= FD_FLOOR)
+		if (fds[i] == -1 || fds[i] >= FD_FLOOR)
 			continue;
 		fd = fcntl(fds[i], F_DUPFD_CLOEXEC, FD_FLOOR);
 		close(fds[i]);
@@ -289,6 +289,43 @@ open_pipe(int fds[2])
 	}
 	if (fds[0] != -1 && fds[1] != -1)
 		return 0;
+	close_fd(&fds[0]);
+	close_fd(&fds[1]);
+	return -1;
+}
+
+static int
+open_pipe(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	return lift_fds(fds);
+}
+
+/*
+ * A pseudo-terminal in place of the output pipe: openssl then writes its
+ * log line by line, as it happens, instead of all at the end.  Raw mode,
+ * so that the bytes come through as written.  [0] is our end, the master.
+ */
+static int
+open_pty(int fds[2])
+{
+	struct termios	t;
+	char		name[64];
+
+	fds[1] = -1;
+	if ((fds[0] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+		return -1;
+	if (grantpt(fds[0]) == -1 || unlockpt(fds[0]) == -1 ||
+	    ptsname_r(fds[0], name, sizeof(name)) != 0 ||
+	    (fds[1] = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1 ||
+	    tcgetattr(fds[1], &t) == -1)
+		goto fail;
+	cfmakeraw(&t);
+	if (tcsetattr(fds[1], TCSANOW, &t) == -1)
+		goto fail;
+	return lift_fds(fds);
+fail:
 	close_fd(&fds[0]);
 	close_fd(&fds[1]);
 	return -1;
@@ -303,7 +340,12 @@ open_pipes(int pipes[][2], size_t npipes, int feed)
 {
 	size_t i;
 
-	for (i = 0; i < npipes; i++)
+	/* A person is watching: the log live, else the pipe as ever. */
+	if (echo_live() && open_pty(pipes[0]) == 0)
+		i = 1;
+	else
+		i = 0;
+	for (; i < npipes; i++)
 		if (open_pipe(pipes[i]) == -1) {
 			msg_err("pipe: %s", strerror(errno));
 			return EX_OSERR;

@@ -53,6 +53,8 @@ cmp_ref = demo
 cmp_secret = pass:demo-secret
 INI
 chmod 600 demo.ini
+echo "demo: the config (demo.ini), the secret masked:" >&2
+sed 's/^\(cmp_secret *= *\).*/\1****/' demo.ini >&2
 
 echo "demo: cmpenroll -c demo.ini host.csr" >&2
 "$bin" -c demo.ini host.csr
