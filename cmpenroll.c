@@ -3,6 +3,9 @@
  * main() reads as the pipeline: options, config, then the one thing asked
  * for (a check, a revocation, an enrollment), then the result.
  */
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -366,6 +369,21 @@ echo_mode(const struct cli *cli)
 	return ECHO_NONE;
 }
 
+/*
+ * From the config on, memory may hold a secret until the exit: no core
+ * file, and no reading of this process's memory by others of its user
+ * (ptrace, /proc/PID/mem).  openssl, once executed, is dumpable again,
+ * but keeps the core limit of 0.
+ */
+static void
+keep_secrets_in(void)
+{
+	const struct rlimit none = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &none);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 static int
 emit_json(struct state *st, int rc)
 {
@@ -441,6 +459,7 @@ main(int argc, char **argv)
 	if ((rc = parse_args(&cli, argc, argv)) != 0)
 		goto out;
 	echo_set_mode(echo_mode(&cli));
+	keep_secrets_in();
 	stop_phase("reading the config");
 	if ((rc = config_load(cli.opt.config_path, cli.opt.section,
 	    &st.cfg)) != 0)

@@ -205,6 +205,36 @@ test_openssl_ends_with_cmpenroll() {
 	for p in $left; do stop_pid "$p"; done
 }
 
+# Memory that may hold the secret is never dumped: no core file (for
+# openssl too), and the process is not dumpable, which /proc shows by
+# handing its files to root.  Run as nobody when we are root, so that the
+# owner tells.  cmpenroll waits for its CSR from a FIFO, the config read.
+test_no_core_dumps() {
+	local dir pid lim run=()
+	dir=$(newdir)
+	chmod 711 "$LIB_TMP"
+	chmod 755 "$dir"
+	base_config 9 >"$dir/c.ini"
+	chmod 644 "$dir/c.ini"
+	mkfifo -m 644 "$dir/csr"
+	if [ "$(id -u)" -eq 0 ]; then
+		command -v setpriv >/dev/null || { note "no setpriv: not run"; return; }
+		run=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	fi
+	setsid "${run[@]}" "$BIN" -q -c "$dir/c.ini" "$dir/csr" >/dev/null 2>&1 &
+	pid=$!
+	track_pid "$pid"
+	sleep 0.5
+	lim=$(awk '/^Max core file size/ { print $5, $6 }' "/proc/$pid/limits")
+	assert_eq "$lim" "0 0" "no core file, soft and hard"
+	assert_eq "$(stat -c %u "/proc/$pid/environ")" 0 \
+		"not dumpable: its /proc files belong to root"
+	assert_eq "$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")" \
+		"$([ "$(id -u)" -eq 0 ] && echo 65534 || id -u)" "while it runs as its user"
+	stop_pid "$pid"
+	chmod 700 "$LIB_TMP"
+}
+
 # An encrypted key and no pass phrase: openssl asks no one (-batch), even
 # on a terminal, and the message names the key.
 test_no_prompt() {
