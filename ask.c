@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ask.h"
+#include "cert.h"
 #include "genm.h"
 #include "osslbin.h"
 #include "output.h"
@@ -52,6 +53,38 @@ refused_before_sending(struct state *st, enum genm_mode mode)
 		return EX_CONFIG;
 	}
 	return 0;
+}
+
+/*
+ * The files the command line hands openssl, read and checked before
+ * anything is sent: openssl would only say that it cannot load them.
+ */
+static int
+inputs_sound(const struct cli *cli, struct saved *sv)
+{
+	struct genm_crl	 crl;
+	struct buf	 b = { 0 };
+	const char	*why = "holds no CRL";
+	int		 rc = 0;
+
+	if (cli->oldroot != NULL && ((rc = cert_file_check(cli->oldroot,
+	    "--oldroot")) != 0 || (rc = util_read_file(cli->oldroot,
+	    CERTFILE_MAX, "--oldroot", EX_DATAERR, &sv->old_root)) != 0))
+		return rc;
+	if (cli->crl_cert != NULL &&
+	    (rc = cert_file_check(cli->crl_cert, "--crl-cert")) != 0)
+		return rc;
+	if (cli->old_crl == NULL || (rc = util_read_file(cli->old_crl,
+	    CERTFILE_MAX, "--old-crl", EX_DATAERR, &b)) != 0)
+		goto out;
+	if (genm_crl_read(&b, &crl, &why) != GENM_OK) {
+		msg_err("--old-crl %s: %s", cli->old_crl, why);
+		rc = EX_DATAERR;
+	}
+	genm_crl_free(&crl);
+out:
+	buf_free(&b);
+	return rc;
 }
 
 /* Whether the config names a trust anchor: else the old root serves. */
@@ -208,10 +241,13 @@ deliver(struct state *st, const struct cli *cli, struct saved *sv)
 	} else if (rc == GENM_REFUSED) {
 		msg_err("%s: %s", genm_spec(mode)->option, why);
 		rc = EX_PROTOCOL;
-	} else if (cli->json)
-		buf_append(&st->json, json.data, json.len);
-	else
-		rc = output_data(cli->out, &text);
+	} else {
+		/* With --json the answer is the object, and -o still a file. */
+		if (!cli->json || cli->out != NULL)
+			rc = output_data(cli->out, &text);
+		if (rc == 0 && cli->json)
+			buf_append(&st->json, json.data, json.len);
+	}
 	buf_free(&text);
 	buf_free(&json);
 	return rc;
@@ -229,8 +265,7 @@ ask_ca(struct state *st, const struct cli *cli)
 
 	memset(&sv, 0, sizeof(sv));
 	if ((rc = refused_before_sending(st, (enum genm_mode)cli->genm)) != 0 ||
-	    (cli->oldroot != NULL && (rc = util_read_file(cli->oldroot,
-	    CERTFILE_MAX, "old root", EX_DATAERR, &sv.old_root)) != 0))
+	    (rc = inputs_sound(cli, &sv)) != 0)
 		goto out;
 	if (cli->dry_run) {
 		memset(&f, 0, sizeof(f));

@@ -82,6 +82,37 @@ cert_read_pem(const void *buf, size_t len, struct cert **out, size_t max)
 	return n;
 }
 
+/*
+ * The certificate file an option names, checked before anything is sent:
+ * 0; 66 when it cannot be read; 65 when it holds no certificate, as PEM
+ * or as DER (openssl takes either).
+ */
+int
+cert_file_check(const char *path, const char *option)
+{
+	struct buf		 b = { 0 };
+	struct cert		*c = NULL;
+	const unsigned char	*p;
+	X509			*x = NULL;
+	int			 rc;
+
+	if ((rc = util_read_file(path, CERTFILE_MAX, option, EX_DATAERR,
+	    &b)) != 0)
+		goto out;
+	p = b.data;
+	if (cert_read_pem(b.data, b.len, &c, 1) == 0 &&
+	    (b.len > LONG_MAX || (x = d2i_X509(NULL, &p, (long)b.len)) == NULL)) {
+		ERR_clear_error();
+		msg_err("%s %s: no certificate in it", option, path);
+		rc = EX_DATAERR;
+	}
+out:
+	cert_free(c);
+	X509_free(x);
+	buf_free(&b);
+	return rc;
+}
+
 const X509_NAME *
 cert_subject(const struct cert *c)
 {

@@ -140,6 +140,7 @@ static const char help[] =
     "  66   an input file cannot be read\n"
     "  69   the CA cannot be reached\n"
     "  70   internal error\n"
+    "  71   the system refused a resource (fork, pipe)\n"
     "  73   an output cannot be written\n"
     "  75   try again later (the CA waits, a timeout)\n"
     "  76   the CA's answer breaks the protocol\n"
@@ -259,6 +260,12 @@ check_genm_usage(const struct cli *cli, int nargs)
 	return 0;
 }
 
+static int
+is_stdout(const char *path)
+{
+	return path != NULL && strcmp(path, "-") == 0;
+}
+
 /* Options that make no sense together are refused before any work. */
 static int
 check_usage(struct cli *cli, int argc, char **argv)
@@ -269,6 +276,10 @@ check_usage(struct cli *cli, int argc, char **argv)
 	if (cli->dry_run && cli->check)
 		return bad_usage("--dry-run and --check exclude each other",
 		    NULL);
+	if (cli->json && (is_stdout(cli->out) || is_stdout(cli->cert_out) ||
+	    is_stdout(cli->chain_out)))
+		return bad_usage("--json is what goes to standard output; "
+		    "name a file for the PEM", NULL);
 	if (cli->genm >= 0)
 		return check_genm_usage(cli, nargs);
 	if (cli->oldroot || cli->crl_cert || cli->old_crl)
@@ -452,9 +463,11 @@ main(int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	/*
 	 * Nothing in openssl.cnf (OPENSSL_CONF) changes what this process
-	 * does: which providers verify the CSR is libcrypto's default.
+	 * does: which providers verify the CSR is libcrypto's default.  Its
+	 * error strings are never printed, so they are not loaded.
 	 */
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
+	    OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
 	stop_install();
 	if ((rc = parse_args(&cli, argc, argv)) != 0)
 		goto out;

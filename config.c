@@ -298,11 +298,24 @@ push_secret(struct command *c, const char *flag, const char *source,
 	return 0;
 }
 
+/* Whether what follows a comma starts an attribute: "TYPE=". */
+static int
+starts_attribute(const char *p)
+{
+	size_t n;
+
+	p += strspn(p, " ");
+	n = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789.-");
+	return n > 0 && p[n] == '=';
+}
+
 /*
- * The recipient in the slash form openssl wants.  acme2certifier also
- * takes "C=DE, CN=x": it puts a '/' in front and turns each comma into a
- * '/', so a '/' already in the value starts an RDN too ("C=DE/CN=x").
- * Beyond that, an escaped comma ("\,") stays in the value.
+ * The recipient in the slash form openssl wants.  acme2certifier puts a
+ * '/' in front unless there is one, and turns every comma into a '/', so
+ * "C=DE, CN=x", "/C=DE, CN=x" and "C=DE/CN=x" all work there.  Here too;
+ * but a comma that no "TYPE=" follows ("O=Foo, Inc.") stays in the value,
+ * where acme2certifier would have cut it, and so does "\,".
  */
 char *
 config_recipient_to_slash(const char *v)
@@ -311,15 +324,14 @@ config_recipient_to_slash(const char *v)
 	const char	*p;
 	char		*res;
 
-	if (*v == '/')
-		return util_xstrdup(v);
-	buf_append(&b, "/", 1);
+	if (*v != '/')
+		buf_append(&b, "/", 1);
 	for (p = v; *p != '\0'; p++) {
 		if (*p == '\\' && (p[1] == ',' || p[1] == '\\')) {
 			p++;
 			buf_append(&b, p[0] == ',' ? "," : "\\\\", p[0] == ','
 			    ? 1 : 2);
-		} else if (*p == ',') {
+		} else if (*p == ',' && starts_attribute(p + 1)) {
 			buf_append(&b, "/", 1);
 			while (p[1] == ' ')
 				p++;

@@ -36,15 +36,17 @@ struct addrs {
 };
 
 /*
- * Split "[scheme://][user@]host[:port][/path]" into host and port (the
- * scheme's default when none is given).  0, or -1 when it does not fit.
+ * Split "[scheme://][user@]host[:port][/path]" into host and port.  As
+ * openssl does, only "https://" makes the default port 443: -tls_used
+ * alone leaves it at 80.  0, or -1 when it does not fit.
  */
 static int
-split_address(const char *s, int tls, char *host, size_t hsz, char *port,
+split_address(const char *s, char *host, size_t hsz, char *port,
     size_t psz)
 {
 	const char	*p, *end;
 	size_t		 n;
+	int		 tls = 0;
 
 	if (strncmp(s, "https://", 8) == 0) {
 		s += 8;
@@ -133,6 +135,15 @@ is_true(const struct config *cfg, const char *key)
 	return v != NULL && strcasecmp(v, "True") == 0;
 }
 
+/* A key that gives openssl a value: set, not empty, not False. */
+static int
+names_something(const struct config *cfg, const char *key)
+{
+	const char *v = config_value(cfg, key);
+
+	return v != NULL && *v != '\0' && strcasecmp(v, "False") != 0;
+}
+
 /*
  * Where openssl will connect: 1 with t filled in, 0 when it will not
  * (its answers come from a file or its own mock server).
@@ -146,15 +157,15 @@ probe_target(const struct config *cfg, struct probe_target *t)
 
 	memset(t, 0, sizeof(*t));
 	if (server == NULL || *server == '\0' || is_true(cfg,
-	    "cmp_use_mock_srv") || config_value(cfg, "cmp_rspin") != NULL)
+	    "cmp_use_mock_srv") || names_something(cfg, "cmp_rspin"))
 		return 0;
 	tls |= strncmp(server, "https://", 8) == 0;
-	if (split_address(server, tls, t->host, sizeof(t->host), t->port,
+	if (split_address(server, t->host, sizeof(t->host), t->port,
 	    sizeof(t->port)) != 0)
 		return 0;
 	if ((proxy = proxy_for(cfg, t->host, tls, &from)) == NULL)
 		return 1;
-	if (split_address(proxy, 0, t->host, sizeof(t->host), port,
+	if (split_address(proxy, t->host, sizeof(t->host), port,
 	    sizeof(port)) != 0)
 		return 0;
 	snprintf(t->port, sizeof(t->port), "%s", port);

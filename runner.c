@@ -29,6 +29,16 @@
 
 extern char **environ;
 
+/* Our ends of the pipes to a started child. */
+struct runner_child {
+	pid_t		pid;
+	int		rd[1 + RUNNER_CAPTURES];	/* output, captures */
+	size_t		nrd;
+	int		feed_fd;
+};
+
+static void	runner_abort(struct runner_child *);
+
 static char *workdir;
 
 int
@@ -390,7 +400,7 @@ child_init(struct runner_child *ch)
  * pipes; with feed, its descriptor 3 is a pipe that runner_finish fills.
  * A stop signal or the deadline before the start starts nothing.
  */
-int
+static int
 runner_start(const struct command *c, int feed, size_t ncap,
     struct runner_child *ch)
 {
@@ -431,7 +441,7 @@ runner_start(const struct command *c, int feed, size_t ncap,
 }
 
 /* End a started child. */
-void
+static void
 runner_abort(struct runner_child *ch)
 {
 	size_t	i;
@@ -544,7 +554,7 @@ reading(const struct runner_child *ch)
  * (its own result is in r; r->stopped says whether a stop signal or the
  * deadline ended it), else a reported exit status.
  */
-int
+static int
 runner_finish(struct runner_child *ch, const void *feed, size_t feed_len,
     struct run_result *r)
 {

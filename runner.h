@@ -14,7 +14,7 @@
 /* openssl cmp 3.0 writes its log to stdout: both streams land here. */
 #define RUN_OUTPUT_MAX	(256 * 1024)
 
-/* Where a started child finds what runner_finish feeds it. */
+/* Where the child finds what runner_run feeds it. */
 #define RUNNER_FEED_FD	3
 #define RUNNER_FEED_PATH "/dev/fd/3"
 
@@ -37,23 +37,10 @@ struct run_result {
 	struct buf	captured[RUNNER_CAPTURES];
 };
 
-/* Our ends of the pipes to a started child. */
-struct runner_child {
-	pid_t		pid;
-	int		rd[1 + RUNNER_CAPTURES];	/* output, captures */
-	size_t		nrd;
-	int		feed_fd;
-};
-
 int	 runner_workdir_create(const char *, char **);
 void	 runner_workdir_remove(void);
 int	 runner_run(const struct command *, const void *, size_t, size_t,
 	    struct run_result *);
-int	 runner_start(const struct command *, int, size_t,
-	    struct runner_child *);
-int	 runner_finish(struct runner_child *, const void *, size_t,
-	    struct run_result *);
-void	 runner_abort(struct runner_child *);
 const char *runner_capture_path(size_t);
 void	 runner_result_free(struct run_result *);
 char	*runner_command_line(const struct command *);

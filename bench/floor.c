@@ -28,7 +28,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: floor csr.pem\n");
 		return 2;
 	}
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
+	    OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
 	if ((bio = BIO_new_file(argv[1], "r")) != NULL &&
 	    PEM_read_bio(bio, &name, &header, &der, &len) == 1) {
 		p = der;

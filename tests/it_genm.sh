@@ -186,6 +186,11 @@ test_genm_ca_certs() {
 		assert_eq "$(json_field "$OUT" status)" received "--json: status received"
 		assert_json_is "$OUT" "$PKI/int.pem" certificates 0
 		assert_json_is "$OUT" "$PKI/root.pem" certificates 1
+		# --json with -o: the object on stdout, the file written too
+		run -c "$TD/c$v.ini" --get-ca-certs --json -o "$TD/caj$v.pem"
+		assert_rc 0
+		assert_eq "$(json_field "$OUT" status)" received "--json -o: the object"
+		assert_same_bytes "$TD/chain.pem" "$TD/caj$v.pem" "--json -o: the file written"
 		srv_stop
 	done
 }
@@ -451,4 +456,37 @@ test_genm_openssl_behaviour() {
 		assert_eq "$(head -c1 "$TD/f0" | tohex)" 30 "certReqTemplate: template saved as DER"
 		srv_stop
 	done
+}
+
+# The files a --get- mode hands openssl are checked before anything is
+# sent: one that cannot be read is 66, one that holds no certificate (or
+# no CRL) 65, each naming the option.
+test_genm_inputs_checked() {
+	genm_need 3.5 || return
+	T_NAME="test_genm_inputs_checked (3.5)"
+	genm_srv 3.5 -rsp_crl "$GENM/crl_new.pem" || return
+	genm_config "$TD/c.ini" "$(genm_bin 3.5)"
+	printf 'no certificate\n' >"$TD/junk.pem"
+	run -c "$TD/c.ini" --get-crl --crl-cert "$TD/missing.pem"
+	assert_rc 66 "--crl-cert missing"
+	assert_one_error
+	assert_stderr_match "cannot open --crl-cert $TD/missing\\.pem: No such file"
+	run -c "$TD/c.ini" --get-crl --crl-cert "$TD/junk.pem"
+	assert_rc 65 "--crl-cert not a certificate"
+	assert_stderr_match "^cmpenroll: --crl-cert $TD/junk\\.pem: no certificate in it\$"
+	run -c "$TD/c.ini" --get-crl --old-crl "$TD/junk.pem"
+	assert_rc 65 "--old-crl not a CRL"
+	assert_stderr_match "^cmpenroll: --old-crl $TD/junk\\.pem: "
+	run -c "$TD/c.ini" --get-root-update --oldroot "$TD/junk.pem"
+	assert_rc 65 "--oldroot not a certificate"
+	assert_stderr_match "^cmpenroll: --oldroot $TD/junk\\.pem: no certificate in it\$"
+	# DER is what openssl takes too
+	ossl x509 -in "$PKI/ee.pem" -outform DER -out "$TD/ee.der"
+	run -c "$TD/c.ini" --get-crl --crl-cert "$TD/ee.der"
+	assert_rc 0 "--crl-cert in DER"
+	assert_srv_requests 1
+	run -c "$TD/c.ini" --get-ca-certs --json -o -
+	assert_rc 64 "--json and -o -"
+	assert_stderr_match "--json is what goes to standard output"
+	assert_srv_requests 1
 }

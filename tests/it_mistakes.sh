@@ -297,3 +297,48 @@ test_demo_shows_config() {
 	assert_stderr_nomatch 'demo-secret' "the secret not shown"
 	assert_stdout_match 'BEGIN CERTIFICATE' "the certificate"
 }
+
+# The files kur hands openssl are read before anything is sent, and
+# --check reads the CSR as a run does: 66 unreadable, 65 not what it
+# should be, each naming the option.
+test_inputs_checked_before_sending() {
+	kur_pki || { fail "kur PKI"; return; }
+	srv_start || return
+	base_config "$SRV_PORT" | write_config "$TD/c.ini"
+	printf 'no certificate\n' >"$TD/junk.pem"
+	run -c "$TD/c.ini" --cmd kur --oldcert "$TD/missing.pem" --key "$TD/old.key" "$TD/new.csr"
+	assert_rc 66 "--oldcert missing"
+	assert_one_error
+	assert_stderr_match "cannot open --oldcert $TD/missing\\.pem: No such file"
+	run -c "$TD/c.ini" --cmd kur --oldcert "$TD/junk.pem" --key "$TD/old.key" "$TD/new.csr"
+	assert_rc 65 "--oldcert not a certificate"
+	assert_stderr_match "^cmpenroll: --oldcert $TD/junk\\.pem: no certificate in it\$"
+	run -c "$TD/c.ini" --cmd kur --oldcert "$TD/old.pem" --key "$TD/missing.key" "$TD/new.csr"
+	assert_rc 66 "--key missing"
+	assert_stderr_match "cannot open --key $TD/missing\\.key: No such file"
+	assert_srv_requests 0
+	run --check -c "$TD/c.ini" "$TD/missing.csr"
+	assert_rc 66 "--check: a CSR that cannot be read"
+	run -c "$TD/c.ini" "$TD/missing.csr"
+	assert_rc 66 "a run: the same"
+}
+
+# acme2certifier's recipient forms give what acme2certifier sends; a comma
+# inside a value stays.
+test_recipient_forms() {
+	local v want
+	while IFS='|' read -r v want; do
+		{ base_config 9 | sed '/^cmp_recipient = /d'; printf 'cmp_recipient = %s\n' "$v"; } |
+			write_config "$TD/c.ini"
+		run -c "$TD/c.ini" -n "$PKI/ee.csr"
+		assert_rc 0 "-n with $v"
+		if grep -qF -- "-recipient '$want' " "$OUT"; then ok "$v: $want"; else
+			fail "$v: not $want" "$(cat "$OUT")"; fi
+	done <<'EOF'
+C=DE, CN=Test CA|/C=DE/CN=Test CA
+/O=Test Org, CN=Test CA|/O=Test Org/CN=Test CA
+O=Test Org/CN=Test CA|/O=Test Org/CN=Test CA
+O=Foo\, Inc., CN=x|/O=Foo, Inc./CN=x
+O=Foo, Inc., CN=x|/O=Foo, Inc./CN=x
+EOF
+}

@@ -289,10 +289,31 @@ START_TEST(config_config_flag)
 }
 END_TEST
 
+/*
+ * acme2certifier's forms: a '/' put in front unless there is one, each
+ * comma a new RDN; here a comma that no "TYPE=" follows, or an escaped
+ * one, stays in the value, and an escaped '/' stays escaped.
+ */
+static const struct {
+	const char *in, *out;
+} forms[] = {
+	{ "C=DE, CN=x", "/C=DE/CN=x" },
+	{ "C=DE,O=Org,CN=Example Issuing CA", "/C=DE/O=Org/CN=Example Issuing CA" },
+	{ "/C=DE/CN=x", "/C=DE/CN=x" },
+	{ "/O=x, CN=y", "/O=x/CN=y" },
+	{ "C=DE/CN=x", "/C=DE/CN=x" },
+	{ "O=Test Org/CN=Test CA", "/O=Test Org/CN=Test CA" },
+	{ "CN=a\\, b, O=c\\/d", "/CN=a, b/O=c\\/d" },
+	{ "O=Foo, Inc., CN=x", "/O=Foo, Inc./CN=x" },
+	{ "/O=Foo, Inc./CN=x", "/O=Foo, Inc./CN=x" },
+	{ "CN=x, 2.5.4.10=y", "/CN=x/2.5.4.10=y" },
+};
+
 START_TEST(config_recipient_forms)
 {
 	struct command	 c;
 	char		*s;
+	size_t		 i;
 
 	build_ok("[CAhandler]\ncmp_recipient = C=DE, CN=x\n", NULL, NULL, &c);
 	assert_pair(&c, "-recipient", "/C=DE/CN=x");
@@ -301,25 +322,12 @@ START_TEST(config_recipient_forms)
 	assert_pair(&c, "-recipient", "/C=DE/CN=x");
 	command_free(&c);
 
-	s = config_recipient_to_slash("C=DE, CN=x");
-	ck_assert_str_eq(s, "/C=DE/CN=x");
-	free(s);
-	s = config_recipient_to_slash("C=DE,O=Org,CN=Example Issuing CA");
-	ck_assert_str_eq(s, "/C=DE/O=Org/CN=Example Issuing CA");
-	free(s);
-	s = config_recipient_to_slash("/C=DE/CN=x");
-	ck_assert_str_eq(s, "/C=DE/CN=x");
-	free(s);
-	/*
-	 * An escaped comma is part of the value; a '/' starts an RDN, as in
-	 * acme2certifier ("C=DE/CN=x" works there), unless it is escaped.
-	 */
-	s = config_recipient_to_slash("CN=a\\, b, O=c\\/d");
-	ck_assert_str_eq(s, "/CN=a, b/O=c\\/d");
-	free(s);
-	s = config_recipient_to_slash("C=DE/CN=x");
-	ck_assert_str_eq(s, "/C=DE/CN=x");
-	free(s);
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		s = config_recipient_to_slash(forms[i].in);
+		ck_assert_msg(strcmp(s, forms[i].out) == 0, "%s: %s, not %s",
+		    forms[i].in, s, forms[i].out);
+		free(s);
+	}
 }
 END_TEST
 

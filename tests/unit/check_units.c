@@ -224,6 +224,7 @@ main(void)
 	srunner_add_suite(sr, genm_suite());
 	srunner_add_suite(sr, diag_suite());
 	srunner_add_suite(sr, logs_suite());
+	srunner_add_suite(sr, probe_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

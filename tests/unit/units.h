@@ -24,6 +24,7 @@ Suite		*keys_suite(void);
 Suite		*genm_suite(void);
 Suite		*diag_suite(void);
 Suite		*logs_suite(void);
+Suite		*probe_suite(void);
 
 /* An acme2certifier acme_srv.cfg with a [CAhandler] for CMP. */
 extern const char acme_srv_cfg[];
