@@ -58,6 +58,7 @@ refused_before_sending(struct state *st, enum genm_mode mode)
 /*
  * The files the command line hands openssl, read and checked before
  * anything is sent: openssl would only say that it cannot load them.
+ * The old root is kept: the answer is checked against it.
  */
 static int
 inputs_sound(const struct cli *cli, struct saved *sv)
@@ -67,15 +68,22 @@ inputs_sound(const struct cli *cli, struct saved *sv)
 	const char	*why = "holds no CRL";
 	int		 rc = 0;
 
-	if (cli->oldroot != NULL && ((rc = cert_file_check(cli->oldroot,
-	    "--oldroot")) != 0 || (rc = util_read_file(cli->oldroot,
-	    CERTFILE_MAX, "--oldroot", EX_DATAERR, &sv->old_root)) != 0))
-		return rc;
+	if (cli->oldroot != NULL) {
+		if ((rc = util_read_file(cli->oldroot, CERTFILE_MAX,
+		    "--oldroot", EX_DATAERR, &sv->old_root)) != 0)
+			return rc;
+		if (!cert_in(&sv->old_root)) {
+			msg_err("--oldroot %s: no certificate in it",
+			    cli->oldroot);
+			return EX_DATAERR;
+		}
+	}
 	if (cli->crl_cert != NULL &&
 	    (rc = cert_file_check(cli->crl_cert, "--crl-cert")) != 0)
 		return rc;
-	if (cli->old_crl == NULL || (rc = util_read_file(cli->old_crl,
-	    CERTFILE_MAX, "--old-crl", EX_DATAERR, &b)) != 0)
+	if (cli->old_crl == NULL || !util_is_plain_file(cli->old_crl) ||
+	    (rc = util_read_file(cli->old_crl, CERTFILE_MAX, "--old-crl",
+	    EX_DATAERR, &b)) != 0)
 		goto out;
 	if (genm_crl_read(&b, &crl, &why) != GENM_OK) {
 		msg_err("--old-crl %s: %s", cli->old_crl, why);
@@ -85,15 +93,6 @@ inputs_sound(const struct cli *cli, struct saved *sv)
 out:
 	buf_free(&b);
 	return rc;
-}
-
-/* Whether the config names a trust anchor: else the old root serves. */
-static int
-has_trusted(const struct config *cfg)
-{
-	const char *v = config_value(cfg, "cmp_trusted");
-
-	return v != NULL && *v != '\0' && strcasecmp(v, "False") != 0;
 }
 
 /*
@@ -110,7 +109,8 @@ mode_argv(const struct state *st, const struct cli *cli, const char *dir,
 
 	memset(&a, 0, sizeof(a));
 	a.old_root = cli->oldroot;
-	a.add_trusted = !has_trusted(&st->cfg);
+	/* Without a trust anchor in the config, the old root serves. */
+	a.add_trusted = !config_gives_value(&st->cfg, "cmp_trusted");
 	a.crl_cert = cli->crl_cert;
 	a.old_crl = cli->old_crl;
 	for (i = 0; i < GENM_SAVED_MAX && s->saves[i] != NULL; i++) {

@@ -82,33 +82,38 @@ cert_read_pem(const void *buf, size_t len, struct cert **out, size_t max)
 	return n;
 }
 
+/* Whether b holds a certificate as openssl loads one: PEM, or DER. */
+int
+cert_in(const struct buf *b)
+{
+	struct cert	*c = NULL;
+	int		 found;
+
+	found = cert_read_pem(b->data, b->len, &c, 1) == 1 ||
+	    (b->len <= CERTFILE_MAX &&
+	    (c = cert_parse(b->data, (long)b->len)) != NULL);
+	cert_free(c);
+	return found;
+}
+
 /*
  * The certificate file an option names, checked before anything is sent:
- * 0; 66 when it cannot be read; 65 when it holds no certificate, as PEM
- * or as DER (openssl takes either).
+ * 0; 66 when it cannot be read; 65 when it holds no certificate.  What
+ * openssl resolves itself (a URI, a pipe) is left to it.
  */
 int
 cert_file_check(const char *path, const char *option)
 {
-	struct buf		 b = { 0 };
-	struct cert		*c = NULL;
-	const unsigned char	*p;
-	X509			*x = NULL;
-	int			 rc;
+	struct buf	b = { 0 };
+	int		rc;
 
+	if (!util_is_plain_file(path))
+		return 0;
 	if ((rc = util_read_file(path, CERTFILE_MAX, option, EX_DATAERR,
-	    &b)) != 0)
-		goto out;
-	p = b.data;
-	if (cert_read_pem(b.data, b.len, &c, 1) == 0 &&
-	    (b.len > LONG_MAX || (x = d2i_X509(NULL, &p, (long)b.len)) == NULL)) {
-		ERR_clear_error();
+	    &b)) == 0 && !cert_in(&b)) {
 		msg_err("%s %s: no certificate in it", option, path);
 		rc = EX_DATAERR;
 	}
-out:
-	cert_free(c);
-	X509_free(x);
 	buf_free(&b);
 	return rc;
 }

@@ -100,6 +100,31 @@ config_key_kind(const char *key)
 	return r != NULL ? r->kind : KEY_FLAG;
 }
 
+static int
+valid_flag_name(const char *s)
+{
+	/* "cmp_-keypass" would reach openssl as --keypass, past every rule. */
+	if (!isalnum((unsigned char)*s))
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return 0;
+	return 1;
+}
+
+/* What is wrong with a cmp_ key itself (reserved, no flag), or NULL. */
+const char *
+config_key_problem(const char *key)
+{
+	enum key_kind kind = config_key_kind(key);
+
+	if (kind == KEY_RESERVED)
+		return "is set by cmpenroll itself and cannot be configured";
+	if (kind != KEY_OWN && !valid_flag_name(key + 4))
+		return "does not name an openssl cmp flag";
+	return NULL;
+}
+
 const char *
 config_value(const struct config *cfg, const char *key)
 {
@@ -651,9 +676,12 @@ openssl_env(const struct config *cfg, struct command *c)
 		push_env(c, "OPENSSL_CONF", v);
 }
 
-/* A key that hands openssl a file: present, not empty, not False. */
-static int
-names_file(const struct config *cfg, const char *key)
+/*
+ * Whether a key gives openssl a value: present, not empty, not False
+ * (which leaves its flag out).
+ */
+int
+config_gives_value(const struct config *cfg, const char *key)
 {
 	const char *v = config_value(cfg, key);
 
@@ -695,8 +723,8 @@ config_command(const struct config *cfg, const struct options *opt,
 	if ((rc = config_resolve(cfg, opt, c)) != 0)
 		return rc;
 	bd.kur_signed = strcmp(c->cmd, "kur") == 0 &&
-	    (opt->oldcert != NULL || names_file(cfg, "cmp_cert")) &&
-	    (opt->key != NULL || names_file(cfg, "cmp_key"));
+	    (opt->oldcert != NULL || config_gives_value(cfg, "cmp_cert")) &&
+	    (opt->key != NULL || config_gives_value(cfg, "cmp_key"));
 	if (strcmp(c->cmd, "kur") == 0 && !bd.kur_signed) {
 		msg_err("kur needs the certificate to update and its key: "
 		    "--oldcert and --key, or cmp_cert and cmp_key");

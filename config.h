@@ -74,6 +74,7 @@ int	 config_entry_rules(const struct config *, const struct ini_entry *);
 const char *config_key_problem(const char *);
 void	 config_free(struct config *);
 const char *config_value(const struct config *, const char *);
+int	 config_gives_value(const struct config *, const char *);
 int	 config_command(const struct config *, const struct options *,
 	    const struct files *, const struct csr_view *, struct command *);
 int	 config_resolve(const struct config *, const struct options *,

@@ -6,7 +6,6 @@
  */
 #include <sys/stat.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,18 +33,6 @@ in_list(const char *s, const char *const *list, size_t n)
 		if (strcmp(s, list[i]) == 0)
 			return 1;
 	return 0;
-}
-
-static int
-valid_flag_name(const char *s)
-{
-	/* "cmp_-keypass" would reach openssl as --keypass, past every rule. */
-	if (!isalnum((unsigned char)*s))
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
-			return 0;
-	return 1;
 }
 
 /*
@@ -180,19 +167,6 @@ value_problem(const struct ini_entry *e, char *why, size_t whysz)
 		return res;
 	}
 	return path_problem(e, why, whysz);
-}
-
-/* What is wrong with a cmp_ key itself (reserved, no flag), or NULL. */
-const char *
-config_key_problem(const char *key)
-{
-	enum key_kind kind = config_key_kind(key);
-
-	if (kind == KEY_RESERVED)
-		return "is set by cmpenroll itself and cannot be configured";
-	if (kind != KEY_OWN && !valid_flag_name(key + 4))
-		return "does not name an openssl cmp flag";
-	return NULL;
 }
 
 /*

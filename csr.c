@@ -379,11 +379,12 @@ display_name(const char *path)
 }
 
 /*
- * Read and parse the CSR at path ("-" is stdin).  Reports and returns an
- * exit status.
+ * Read the CSR at path ("-" is stdin), parse it, and verify its
+ * signature: with -popo 0 the RA vouches for proof of possession.
+ * Reports and returns an exit status.
  */
 int
-csr_read(const char *path, struct csr *csr)
+csr_load(const char *path, struct csr *csr)
 {
 	const char	*why;
 	int		 rc;
@@ -391,41 +392,12 @@ csr_read(const char *path, struct csr *csr)
 	if ((rc = util_read_file(path, CSR_MAX, "CSR", EX_DATAERR,
 	    &csr->raw)) != 0)
 		return rc;
-	if (csr_parse(csr->raw.data, csr->raw.len, &csr->view, &why) != 0) {
+	if (csr_parse(csr->raw.data, csr->raw.len, &csr->view, &why) != 0 ||
+	    !csr_verify(csr->view, &why)) {
 		msg_err("CSR %s: %s", display_name(path), why);
 		return EX_DATAERR;
 	}
 	return 0;
-}
-
-/*
- * With -popo 0 the RA vouches for proof of possession: the read CSR's
- * signature must verify (once).  Reports and returns an exit status.
- */
-int
-csr_check(const char *path, struct csr *csr)
-{
-	const char *why;
-
-	if (csr->verified)
-		return 0;
-	if (!csr_verify(csr->view, &why)) {
-		msg_err("CSR %s: %s", display_name(path), why);
-		return EX_DATAERR;
-	}
-	csr->verified = 1;
-	return 0;
-}
-
-/* csr_read, then csr_check. */
-int
-csr_load(const char *path, struct csr *csr)
-{
-	int rc;
-
-	if ((rc = csr_read(path, csr)) != 0)
-		return rc;
-	return csr_check(path, csr);
 }
 
 static int

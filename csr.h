@@ -17,7 +17,6 @@ struct csr_view;
 struct csr {
 	struct csr_view	*view;
 	struct buf	 raw;		/* the bytes as read, PEM or DER */
-	int		 verified;	/* csr_check passed */
 };
 
 int	 csr_parse(const unsigned char *, size_t, struct csr_view **,
@@ -26,8 +25,6 @@ int	 csr_verify(const struct csr_view *, const char **);
 void	 csr_view_free(struct csr_view *);
 const X509_NAME	*csr_subject(const struct csr_view *);
 const X509_PUBKEY *csr_pubkey(const struct csr_view *);
-int	 csr_read(const char *, struct csr *);
-int	 csr_check(const char *, struct csr *);
 int	 csr_load(const char *, struct csr *);
 int	 csr_pem(const struct csr *, struct buf *);
 int	 csr_key_pem(const struct csr_view *, struct buf *);

@@ -586,14 +586,12 @@ vanished(struct scan *sc, size_t i, struct cmp_diag *d)
 static void
 transfer_failed(struct scan *sc, size_t i, struct cmp_diag *d)
 {
-	const char	*tls = NULL, *cert = NULL;
+	const char	*tls = NULL;
 
-	if (sc->cfg != NULL) {
+	if (sc->cfg != NULL)
 		tls = config_value(sc->cfg, "cmp_tls_used");
-		cert = config_value(sc->cfg, "cmp_tls_cert");
-	}
-	if (tls != NULL && strcasecmp(tls, "True") == 0 && (cert == NULL ||
-	    *cert == '\0'))
+	if (tls != NULL && strcasecmp(tls, "True") == 0 &&
+	    !config_gives_value(sc->cfg, "cmp_tls_cert"))
 		say(d, "the transfer to the CA failed (does it want a TLS client "
 		    "certificate? cmp_tls_cert, cmp_tls_key)", sc->lines[i].msg);
 	else

@@ -1,9 +1,9 @@
 /*
- * enroll.c: one CMP transaction.  Enrollment: read the CSR, check the
- * outputs and take their locks, decide whether renewal is due, build the
- * openssl command, run it while the CSR's signature is checked, collect
- * and write the certificate and its chain.  Revocation: the same without
- * a CSR or outputs.
+ * enroll.c: one CMP transaction.  Enrollment: read and verify the CSR,
+ * check the outputs and take their locks, decide whether renewal is due,
+ * build the openssl command, run it, collect and write the certificate
+ * and its chain.  Revocation: the same without a CSR or outputs.  Every
+ * input is read and checked before the CA is contacted.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,19 +120,14 @@ enroll_build(struct state *st, const struct cli *cli, const struct files *f)
 	return 0;
 }
 
-/*
- * The csr mapping: openssl reads the CSR, checked first, from a pipe.
- * (Checking it while openssl loads saved no wall time on two CPUs and
- * cost our own CPU time: the two compete for the same caches.)
- */
+/* The csr mapping: openssl reads the CSR from a pipe. */
 static int
-run_fed(struct state *st, const struct cli *cli)
+run_fed(struct state *st)
 {
 	struct buf	pem = { 0 };
 	int		rc;
 
-	if ((rc = csr_check(cli->csr_path, &st->csr)) == 0 &&
-	    (rc = csr_pem(&st->csr, &pem)) == 0)
+	if ((rc = csr_pem(&st->csr, &pem)) == 0)
 		rc = runner_run(&st->cmd, pem.data, pem.len, RUNNER_CAPTURES,
 		    &st->run);
 	buf_free(&pem);
@@ -141,12 +136,11 @@ run_fed(struct state *st, const struct cli *cli)
 
 /* The fields mapping: the CSR's public key in the work folder. */
 static int
-run_fields(struct state *st, const struct cli *cli, const struct files *f)
+run_fields(struct state *st, const struct files *f)
 {
 	int rc;
 
-	if ((rc = csr_check(cli->csr_path, &st->csr)) != 0 ||
-	    (rc = write_public_key(st, f->newkey)) != 0)
+	if ((rc = write_public_key(st, f->newkey)) != 0)
 		return rc;
 	return runner_run(&st->cmd, NULL, 0, RUNNER_CAPTURES, &st->run);
 }
@@ -164,7 +158,8 @@ kur_inputs_sound(const struct cli *cli)
 
 	if (cli->opt.oldcert != NULL)
 		rc = cert_file_check(cli->opt.oldcert, "--oldcert");
-	if (rc == 0 && cli->opt.key != NULL)
+	if (rc == 0 && cli->opt.key != NULL &&
+	    util_is_plain_file(cli->opt.key))
 		rc = util_read_file(cli->opt.key, CERTFILE_MAX, "--key",
 		    EX_DATAERR, &b);
 	buf_free(&b);
@@ -183,14 +178,12 @@ run_command(struct state *st, const struct cli *cli)
 	int		 rc;
 
 	if ((rc = config_resolve(&st->cfg, &cli->opt, &st->cmd)) != 0 ||
-	    (rc = kur_inputs_sound(cli)) != 0 ||
 	    (rc = prepare_files(st, needs_fields(st), &f)) != 0 ||
 	    (rc = enroll_build(st, cli, &f)) != 0 ||
 	    (rc = probe_ca(&st->cfg)) != 0)
 		return rc;
 	stop_phase("waiting for openssl cmp");
-	if ((rc = needs_fields(st) ? run_fields(st, cli, &f) :
-	    run_fed(st, cli)) != 0)
+	if ((rc = needs_fields(st) ? run_fields(st, &f) : run_fed(st)) != 0)
 		return rc;
 	return enroll_interpret(st);
 }
@@ -214,8 +207,8 @@ named_certs(const struct config *cfg, const char *const *keys, size_t n,
 	size_t		 i;
 
 	for (i = 0; i < n; i++)
-		if ((v = config_value(cfg, keys[i])) != NULL && *v != '\0' &&
-		    strcasecmp(v, "False") != 0)
+		if (config_gives_value(cfg, keys[i]) &&
+		    (v = config_value(cfg, keys[i])) != NULL)
 			config_each_file(v, strcmp(keys[i], "cmp_srvcert") != 0,
 			    append_file, out);
 }
@@ -333,12 +326,9 @@ enroll_csr(struct state *st, const struct cli *cli)
 	int			 rc;
 
 	stop_phase("reading the CSR");
-	if ((rc = csr_read(cli->csr_path, &st->csr)) != 0 ||
+	if ((rc = csr_load(cli->csr_path, &st->csr)) != 0 ||
+	    (rc = kur_inputs_sound(cli)) != 0 ||
 	    (rc = output_check_targets(t, nt)) != 0)
-		return rc;
-	/* A run checks the signature while openssl starts (run_fed). */
-	if ((cli->dry_run || cli->renew_within >= 0) &&
-	    (rc = csr_check(cli->csr_path, &st->csr)) != 0)
 		return rc;
 	if (!cli->dry_run && (rc = output_lock_targets(t, nt)) != 0)
 		return rc;

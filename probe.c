@@ -92,17 +92,18 @@ listed(const char *no_proxy, const char *host)
 	return 0;
 }
 
+/* As OpenSSL reads them: the lower-case name if set (even empty), else
+ * the upper-case one. */
 static const char *
 env_either(const char *lower, const char *upper, const char **which)
 {
 	const char *v;
 
-	if ((v = getenv(lower)) != NULL && *v != '\0') {
-		*which = lower;
+	*which = lower;
+	if ((v = getenv(lower)) != NULL)
 		return v;
-	}
 	*which = upper;
-	return (v = getenv(upper)) != NULL && *v != '\0' ? v : NULL;
+	return getenv(upper);
 }
 
 /*
@@ -117,7 +118,9 @@ proxy_for(const struct config *cfg, const char *host, int tls,
 	const char *proxy, *no_proxy, *ignored;
 
 	*from = "cmp_proxy";
-	if ((proxy = config_value(cfg, "cmp_proxy")) == NULL || *proxy == '\0')
+	if (config_gives_value(cfg, "cmp_proxy"))
+		proxy = config_value(cfg, "cmp_proxy");
+	else
 		proxy = env_either(tls ? "https_proxy" : "http_proxy",
 		    tls ? "HTTPS_PROXY" : "HTTP_PROXY", from);
 	if ((no_proxy = config_value(cfg, "cmp_no_proxy")) == NULL)
@@ -135,15 +138,6 @@ is_true(const struct config *cfg, const char *key)
 	return v != NULL && strcasecmp(v, "True") == 0;
 }
 
-/* A key that gives openssl a value: set, not empty, not False. */
-static int
-names_something(const struct config *cfg, const char *key)
-{
-	const char *v = config_value(cfg, key);
-
-	return v != NULL && *v != '\0' && strcasecmp(v, "False") != 0;
-}
-
 /*
  * Where openssl will connect: 1 with t filled in, 0 when it will not
  * (its answers come from a file or its own mock server).
@@ -157,7 +151,7 @@ probe_target(const struct config *cfg, struct probe_target *t)
 
 	memset(t, 0, sizeof(*t));
 	if (server == NULL || *server == '\0' || is_true(cfg,
-	    "cmp_use_mock_srv") || names_something(cfg, "cmp_rspin"))
+	    "cmp_use_mock_srv") || config_gives_value(cfg, "cmp_rspin"))
 		return 0;
 	tls |= strncmp(server, "https://", 8) == 0;
 	if (split_address(server, t->host, sizeof(t->host), t->port,

@@ -126,6 +126,53 @@ struct fd_map {
 	int	from, to;
 };
 
+static void
+close_fd(int *fd)
+{
+	if (*fd != -1)
+		close(*fd);
+	*fd = -1;
+}
+
+/*
+ * Every descriptor pair the runner opens (pipes, the pseudo-terminal)
+ * lies above every number the child is given, so that no dup2 in
+ * exec_child overwrites one that is still to be passed on or used.
+ */
+#define FD_FLOOR	16
+
+/* Move both ends above FD_FLOOR, close-on-exec; on failure, close them. */
+static int
+lift_fds(int fds[2])
+{
+	int i, fd, err;
+
+	for (i = 0; i < 2; i++) {
+		if (fds[i] == -1 || fds[i] >= FD_FLOOR)
+			continue;
+		fd = fcntl(fds[i], F_DUPFD_CLOEXEC, FD_FLOOR);
+		err = errno;
+		close(fds[i]);
+		fds[i] = fd;
+		errno = err;
+	}
+	if (fds[0] != -1 && fds[1] != -1)
+		return 0;
+	err = errno;
+	close_fd(&fds[0]);
+	close_fd(&fds[1]);
+	errno = err;
+	return -1;
+}
+
+static int
+open_pipe(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		return -1;
+	return lift_fds(fds);
+}
+
 /*
  * In the child, between fork and exec: its own process group, death with
  * its parent, our descriptors in place, signals as openssl expects them.
@@ -142,7 +189,7 @@ exec_child(char **argv, char **envp, const struct fd_map *map, size_t nmap,
 	/* Check after asking: the parent may have died before prctl. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
 		_exit(127);
-	if ((fd = open("/dev/null", O_RDONLY)) == -1 ||
+	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1 ||
 	    dup2(fd, STDIN_FILENO) == -1)
 		_exit(127);
 	for (i = 0; i < nmap; i++)
@@ -180,38 +227,42 @@ spawn_child(const struct command *c, const struct fd_map *map, size_t nmap,
 	char	**argv, **envp;
 	pid_t	  self = getpid();
 	size_t	  i;
-	int	  errpipe[2], err, status;
+	int	  errpipe[2], err, status, rc = 0;
 
 	argv = util_xcalloc(c->argc + 1, sizeof(*argv));
 	for (i = 0; i < c->argc; i++)
 		argv[i] = c->argv[i].s;
 	envp = child_environment(c);
-	if (pipe2(errpipe, O_CLOEXEC) == -1) {
-		err = errno;
-		*pid = -1;
-	} else if ((*pid = fork()) == 0)
-		exec_child(argv, envp, map, nmap, self, errpipe[1]);
-	else {
-		err = *pid == -1 ? errno : 0;
-		close(errpipe[1]);
-		/* Set it here too, so that a kill of the group finds it at once. */
-		if (*pid > 0) {
-			setpgid(*pid, *pid);
-			err = exec_result(errpipe[0]);
-		}
-		close(errpipe[0]);
+	*pid = -1;
+	if (open_pipe(errpipe) == -1) {
+		msg_err("pipe: %s", strerror(errno));
+		rc = EX_OSERR;
+		goto out;
 	}
+	if ((*pid = fork()) == 0)
+		exec_child(argv, envp, map, nmap, self, errpipe[1]);
+	err = errno;
+	close(errpipe[1]);
+	if (*pid == -1) {
+		msg_err("fork: %s", strerror(err));
+		rc = EX_OSERR;
+	} else {
+		/* Here too, so that a kill of the group finds it at once. */
+		setpgid(*pid, *pid);
+		if ((err = exec_result(errpipe[0])) != 0) {
+			while (waitpid(*pid, &status, 0) == -1 && errno == EINTR)
+				;
+			*pid = -1;
+			msg_err("cannot run %s: %s (set cmp_openssl_bin)",
+			    c->argv[0].s, strerror(err));
+			rc = EX_CONFIG;
+		}
+	}
+	close(errpipe[0]);
+out:
 	free(argv);
 	free(envp);
-	if (err == 0)
-		return 0;
-	if (*pid > 0)
-		while (waitpid(*pid, &status, 0) == -1 && errno == EINTR)
-			;
-	*pid = -1;
-	msg_err("cannot run %s: %s (set cmp_openssl_bin)", c->argv[0].s,
-	    strerror(err));
-	return EX_CONFIG;
+	return rc;
 }
 
 /* End the child's whole process group: TERM, then KILL after a second. */
@@ -267,49 +318,6 @@ reap_child(pid_t pid, int *status, struct run_result *r)
 		stop_poll(NULL, 0, echo_tick_ms());
 		echo_tick();
 	}
-}
-
-static void
-close_fd(int *fd)
-{
-	if (*fd != -1)
-		close(*fd);
-	*fd = -1;
-}
-
-/*
- * A close-on-exec pipe whose ends lie above every descriptor number the
- * child is given, so that no dup2 in exec_child overwrites an end that
- * is still to be passed on.
- */
-#define FD_FLOOR	16
-
-/* Move both ends above FD_FLOOR; on failure, close them. */
-static int
-lift_fds(int fds[2])
-{
-	int i, fd;
-
-	for (i = 0; i < 2; i++) {
-		if (fds[i] == -1 || fds[i] >= FD_FLOOR)
-			continue;
-		fd = fcntl(fds[i], F_DUPFD_CLOEXEC, FD_FLOOR);
-		close(fds[i]);
-		fds[i] = fd;
-	}
-	if (fds[0] != -1 && fds[1] != -1)
-		return 0;
-	close_fd(&fds[0]);
-	close_fd(&fds[1]);
-	return -1;
-}
-
-static int
-open_pipe(int fds[2])
-{
-	if (pipe2(fds, O_CLOEXEC) == -1)
-		return -1;
-	return lift_fds(fds);
 }
 
 /*

@@ -207,6 +207,26 @@ util_read_file(const char *path, size_t max, const char *what,
 }
 
 /*
+ * Whether cmpenroll should read path itself before openssl does: a
+ * regular file, or a name that does not exist (the read then says so).
+ * Not a URI that openssl resolves ("pkcs11:..."), nor a pipe or device,
+ * which a read of ours would drain before openssl gets to it.
+ */
+int
+util_is_plain_file(const char *path)
+{
+	struct stat	st;
+	size_t		n;
+
+	n = strspn(path, "abcdefghijklmnopqrstuvwxyz0123456789+.-");
+	if (n > 1 && path[n] == ':' && path[0] >= 'a' && path[0] <= 'z')
+		return 0;
+	if (stat(path, &st) == -1)
+		return 1;
+	return S_ISREG(st.st_mode);
+}
+
+/*
  * Read the regular file at path into b, at most max bytes, and report
  * nothing: for a file whose absence or damage is itself the answer.
  * Returns 0 or -1.  A FIFO or device is not read (nor waited for).

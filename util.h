@@ -31,6 +31,7 @@ void	buf_free(struct buf *);
 
 int	util_read_file(const char *, size_t, const char *, int, struct buf *);
 int	util_read_quiet(const char *, size_t, struct buf *);
+int	util_is_plain_file(const char *);
 /* A file written beside its target, not yet renamed over it. */
 struct staged {
 	const char	*path;

@@ -47,8 +47,8 @@ test_secret_sources_refused() {
 		write_config "$TD/var.ini"
 	agree var 78 'var\.ini:[0-9]+: cmp_secret_variable: the environment variable CMPIT_NOPE is not set'
 	# under cron's minimal environment: the same
-	env -i PATH=/usr/bin:/bin "$BIN" -c "$TD/env.ini" "$PKI/ee.csr" </dev/null \
-		>"$TD/out" 2>"$TD/err"
+	timeout -k 5 30 env -i PATH=/usr/bin:/bin "$BIN" -c "$TD/env.ini" "$PKI/ee.csr" \
+		</dev/null >"$TD/out" 2>"$TD/err"
 	RC=$? OUT=$TD/out ERR=$TD/err
 	assert_rc 78 "env -i: the unset variable"
 	assert_srv_requests 0
@@ -79,6 +79,19 @@ test_check_and_run_agree() {
 		write_config "$TD/mixed.ini"
 	run -c "$TD/mixed.ini" "$PKI/ee.csr"
 	assert_issued "$PKI/ee.pem"
+}
+
+# An openssl that cannot be run is named as the config's (78), before
+# anything is sent.
+test_openssl_bin_missing() {
+	srv_start || return
+	base_config "$SRV_PORT" | sed 's|^cmp_openssl_bin = .*|cmp_openssl_bin = /nonexistent/openssl|' |
+		write_config "$TD/c.ini"
+	run -c "$TD/c.ini" "$PKI/ee.csr"
+	assert_rc 78
+	assert_one_error
+	assert_stderr_match '^cmpenroll: cannot run /nonexistent/openssl: No such file or directory \(set cmp_openssl_bin\)$'
+	assert_srv_requests 0
 }
 
 # A typo in a flag: the run names the line and points to --check.
@@ -112,7 +125,13 @@ test_unreachable_named() {
 	assert_rc 69 "a name that does not resolve"
 	assert_one_error
 	assert_stderr_match '^cmpenroll: cannot resolve ca\.invalid: '
-	if [ "$ms" -lt 3000 ]; then ok "named after $ms ms"; else fail "took $ms ms (limit 3 s)"; fi
+	# the resolver's own time is the system's: timed only where it is quick
+	t0=$(now)
+	getent hosts ca.invalid >/dev/null
+	if [ "$(elapsed_ms "$t0" "$(now)")" -ge 1000 ]; then
+		note "this resolver takes a second or more to fail: not timed"
+	elif [ "$ms" -lt 3000 ]; then ok "named after $ms ms"; else
+		fail "took $ms ms (limit 3 s)"; fi
 
 	# the CA down, and a short total timeout: still 69
 	{ base_config "$port"; echo "cmp_total_timeout = 5"; } | write_config "$TD/total.ini"
@@ -133,6 +152,18 @@ test_unreachable_named() {
 	assert_stderr_match 'cannot resolve ca\.invalid' "no_proxy lists the CA: no proxy"
 }
 
+# port_in FILE: the port a helper started in the background writes to
+# FILE, waited for up to 10 s.
+port_in() {
+	local port
+	for _ in $(seq 1 200); do
+		port=$(cat "$1" 2>/dev/null)
+		[ -n "$port" ] && { echo "$port"; return 0; }
+		sleep 0.05
+	done
+	return 1
+}
+
 # silent_listener: a port whose listen queue is full, so that a connect
 # gets no answer at all; sets SILENT_PORT and SILENT_PID.
 silent_listener() {
@@ -150,12 +181,7 @@ print(port, flush=True)
 time.sleep(120)' >"$TD/silent.port" &
 	SILENT_PID=$!
 	track_pid "$SILENT_PID"
-	for _ in $(seq 1 50); do
-		SILENT_PORT=$(cat "$TD/silent.port" 2>/dev/null)
-		[ -n "$SILENT_PORT" ] && return 0
-		sleep 0.05
-	done
-	return 1
+	SILENT_PORT=$(port_in "$TD/silent.port")
 }
 
 # A network that does not answer: named after the configured timeout.
@@ -169,7 +195,7 @@ test_silent_network_named() {
 	assert_rc 69 "a silent network"
 	assert_one_error
 	assert_stderr_match "^cmpenroll: no answer from 127\\.0\\.0\\.1:$SILENT_PORT within 2 s\$"
-	if [ "$ms" -ge 1900 ] && [ "$ms" -lt 4000 ]; then ok "after $ms ms (cmp_msg_timeout 2)"; else
+	if [ "$ms" -ge 1900 ] && [ "$ms" -lt 6000 ]; then ok "after $ms ms (cmp_msg_timeout 2)"; else
 		fail "after $ms ms, not about 2 s"; fi
 }
 
@@ -192,12 +218,7 @@ print(s.server_address[1], flush=True)
 s.serve_forever()' "$@" >"$TD/fake.port" &
 	FAKE_PID=$!
 	track_pid "$FAKE_PID"
-	for _ in $(seq 1 50); do
-		FAKE_PORT=$(cat "$TD/fake.port" 2>/dev/null)
-		[ -n "$FAKE_PORT" ] && return 0
-		sleep 0.05
-	done
-	return 1
+	FAKE_PORT=$(port_in "$TD/fake.port")
 }
 
 # A failed transfer keeps its cause: the HTTP status, or a non-CMP answer.
@@ -207,7 +228,12 @@ test_transfer_causes_named() {
 	run -c "$TD/c.ini" "$PKI/ee.csr"
 	assert_rc 69 "HTTP 500"
 	assert_one_error
-	assert_stderr_match '^cmpenroll: the CA answered HTTP 500: Internal Server Error$'
+	if cli_ge 3.5 && ! cli_ge 3.6; then
+		# 3.5's log names no status for an empty error answer
+		assert_stderr_match '^cmpenroll: the CA ended the connection without an answer'
+	else
+		assert_stderr_match '^cmpenroll: the CA answered HTTP 500: Internal Server Error$'
+	fi
 	stop_pid "$FAKE_PID"
 	fake_http 200 text/plain "this is no CMP" || { fail "setup: fake server"; return; }
 	base_config "$FAKE_PORT" | write_config "$TD/c.ini"
@@ -249,7 +275,7 @@ test_smaller_gaps() {
 # and cleared; not with -q, --json, or without a terminal.
 test_waiting_line_on_a_terminal() {
 	srv_start -poll_count 2 -check_after 2 || return
-	base_config "$SRV_PORT" | write_config "$TD/c.ini"
+	{ base_config "$SRV_PORT"; chain_in_config; } | write_config "$TD/c.ini"
 	timeout -k 5 40 script -qec "'$BIN' -c '$TD/c.ini' -o '$TD/out.pem' '$PKI/ee.csr'" \
 		/dev/null >"$TD/tty" 2>&1
 	RC=$?
@@ -262,13 +288,13 @@ test_waiting_line_on_a_terminal() {
 	assert_eq "$(grep -c 'issued ' "$TD/tty")" 1 "then the issued line"
 	srv_stop
 	srv_start -poll_count 2 -check_after 2 || return
-	base_config "$SRV_PORT" | write_config "$TD/c.ini"
+	{ base_config "$SRV_PORT"; chain_in_config; } | write_config "$TD/c.ini"
 	run -c "$TD/c.ini" "$PKI/ee.csr"
 	assert_issued "$PKI/ee.pem"
 	assert_stderr_nomatch 'waiting for the CA' "no waiting line without a terminal"
 	srv_stop
 	srv_start -poll_count 2 -check_after 2 || return
-	base_config "$SRV_PORT" | write_config "$TD/c.ini"
+	{ base_config "$SRV_PORT"; chain_in_config; } | write_config "$TD/c.ini"
 	timeout -k 5 40 script -qec "'$BIN' -q -c '$TD/c.ini' -o '$TD/out.pem' '$PKI/ee.csr'" \
 		/dev/null >"$TD/tty" 2>&1
 	if grep -q 'waiting for the CA' "$TD/tty"; then fail "-q shows the waiting line"; else

@@ -160,7 +160,7 @@ EOF
 test_polling() {
 	local want
 	srv_start -poll_count 2 -check_after 1 || return
-	{ base_config "$SRV_PORT"; echo "cmp_reqout = $(req_files "$TD" 9)"; } |
+	{ base_config "$SRV_PORT"; echo "cmp_reqout = $(req_files "$TD" 9)"; chain_in_config; } |
 		write_config "$TD/c.ini"
 	run -c "$TD/c.ini" "$PKI/ee.csr"
 	if srv_ge 3.3 && ! cli_ge 3.3; then

@@ -63,7 +63,8 @@ test_tls_failures_named() {
 	other=$(newdir)
 	pki_selfsigned_ca "$other" root "/O=Other Org/CN=Other TLS Root" &&
 		pki_key "$other/cli.key" &&
-		ossl req -new -x509 -key "$other/cli.key" -subj "/CN=rogue client" 			-days 2 -out "$other/cli.pem" 2>/dev/null ||
+		ossl req -new -x509 -key "$other/cli.key" -subj "/CN=rogue client" \
+			-days 2 -out "$other/cli.pem" 2>/dev/null ||
 		{ fail "setup: another TLS PKI"; return; }
 	tls_config "$TLS_PORT" mtls | sed "s|^cmp_tls_trusted = .*|cmp_tls_trusted = $other/root.pem|" |
 		tls_case 77 "TLS: the CA's certificate does not verify against cmp_tls_trusted: 20 \(unable to get local issuer certificate\)" \
@@ -89,7 +90,8 @@ test_tls_failures_named() {
 
 # Three mock servers, each issuing its own serial, behind one round-robin
 # front; three enrollments at once (implicit confirmation: one request
-# each) reach one server each.
+# each) all succeed, each with a leaf of one of the servers, and the
+# servers together see three requests.
 test_lb_front() {
 	local i s ports=() pids=() logs=() rc got=""
 	need_haproxy || return

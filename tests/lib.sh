@@ -670,6 +670,14 @@ cmp_recipient = $RECIPIENT
 EOF
 }
 
+# chain_in_config: config lines that complete the chain where the CA does
+# not send it: the answer a 3.3+ mock server gives after polling carries
+# no extraCerts or caPubs (tests/it_versions.sh tests that case itself).
+chain_in_config() {
+	echo "cmp_untrusted = $PKI/int.pem"
+	echo "cmp_trusted = $PKI/root.pem"
+}
+
 # sig_config PORT: a section with signature-based RA authentication.
 sig_config() {
 	cat <<EOF

@@ -64,6 +64,9 @@ static const struct target_case targets[] = {
 	  NULL, 1, "ca.example", "80", "" },
 	{ "cmp_proxy = http://p:2\ncmp_no_proxy = x y\n", "ca.example", NULL,
 	  NULL, NULL, 1, "p", "2", "cmp_proxy" },
+	/* cmp_proxy = False leaves -proxy out: the environment decides */
+	{ "cmp_proxy = False\n", "ca.example", "http://env-proxy:8000", NULL,
+	  NULL, 1, "env-proxy", "8000", "http_proxy" },
 };
 
 static void
@@ -109,6 +112,35 @@ START_TEST(probe_targets)
 }
 END_TEST
 
+/* As OpenSSL reads them: HTTP_PROXY only when http_proxy is unset. */
+START_TEST(probe_upper_case_proxy)
+{
+	static const char	 text[] = "[CAhandler]\ncmp_server = ca.example\n";
+	struct probe_target	 t;
+	struct config		 cfg;
+	char			*path;
+
+	path = ut_temp_file(text, strlen(text), 0600);
+	ck_assert_int_eq(config_load(path, "CAhandler", &cfg), 0);
+	unlink(path);
+	free(path);
+	unsetenv("no_proxy");
+	unsetenv("NO_PROXY");
+	unsetenv("http_proxy");
+	setenv("HTTP_PROXY", "http://up:3", 1);
+	ck_assert_int_eq(probe_target(&cfg, &t), 1);
+	ck_assert_str_eq(t.host, "up");
+	ck_assert_str_eq(t.proxy_from, "HTTP_PROXY");
+	setenv("http_proxy", "", 1);
+	ck_assert_int_eq(probe_target(&cfg, &t), 1);
+	ck_assert_str_eq(t.host, "ca.example");
+	ck_assert_int_eq(t.proxy, 0);
+	unsetenv("http_proxy");
+	unsetenv("HTTP_PROXY");
+	config_free(&cfg);
+}
+END_TEST
+
 Suite *
 probe_suite(void)
 {
@@ -117,6 +149,7 @@ probe_suite(void)
 
 	tcase_add_loop_test(tc, probe_targets, 0,
 	    (int)(sizeof(targets) / sizeof(targets[0])));
+	tcase_add_test(tc, probe_upper_case_proxy);
 	suite_add_tcase(s, tc);
 	return s;
 }
