@@ -16,11 +16,11 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <termios.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "echo.h"

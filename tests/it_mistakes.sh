@@ -228,9 +228,10 @@ test_transfer_causes_named() {
 	run -c "$TD/c.ini" "$PKI/ee.csr"
 	assert_rc 69 "HTTP 500"
 	assert_one_error
-	if cli_ge 3.5 && ! cli_ge 3.6; then
-		# 3.5's log names no status for an empty error answer
-		assert_stderr_match '^cmpenroll: the CA ended the connection without an answer'
+	if cli_ge 3.5; then
+		# 3.5 and later read an empty error answer racily: their log then
+		# says only "failed reading data", no status
+		assert_stderr_match '^cmpenroll: (the CA answered HTTP 500: Internal Server Error|the CA ended the connection without an answer)'
 	else
 		assert_stderr_match '^cmpenroll: the CA answered HTTP 500: Internal Server Error$'
 	fi
