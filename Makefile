@@ -106,8 +106,9 @@ check-matrix: deps
 check-sanitize: deps
 	@sh scripts/deps.sh sanitize
 	@mkdir -p build-san
-	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 $(SAN_FLAGS) -I. \
-	    -o build-san/cmpenroll cmpenroll.c $(LIB_SRCS) $(SSL_LIBS)
+	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 $(SAN_FLAGS) -I. -fPIE \
+	    $(HARDENING) -o build-san/cmpenroll cmpenroll.c $(LIB_SRCS) \
+	    $(SSL_LIBS)
 	$(CLANG) -std=c11 -D_GNU_SOURCE -g -O1 $(SAN_FLAGS) -I. \
 	    $$($(PKG_CONFIG) --cflags check) -o build-san/check_units \
 	    tests/unit/*.c $(LIB_SRCS) $$($(PKG_CONFIG) --libs check) $(SSL_LIBS)

@@ -74,7 +74,7 @@ dn_problem(const char *s, char *why, size_t whysz)
 	if (*s != '/')
 		res = "not a name of the form /type=value/type=value";
 	while (res == NULL && *p != '\0') {
-		if ((stop = dn_part(&p, "=", type, sizeof(type))) != '=') {
+		if (dn_part(&p, "=", type, sizeof(type)) != '=') {
 			snprintf(why, whysz, "'%.100s' has no '=' after its type",
 			    type);
 			res = why;

@@ -162,10 +162,10 @@ add_section(struct ini *ini, char *name)
 {
 	struct section *p;
 
-	if (ini->n == ini->cap) {
+	if (ini->n == ini->cap || ini->sections == NULL) {
 		ini->cap = ini->cap ? ini->cap * 2 : 8;
 		p = util_xcalloc(ini->cap, sizeof(*p));
-		if (ini->n > 0)
+		if (ini->sections != NULL)
 			memcpy(p, ini->sections, ini->n * sizeof(*p));
 		free(ini->sections);
 		ini->sections = p;

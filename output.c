@@ -246,7 +246,7 @@ by_name(const void *a, const void *b)
 int
 output_lock_targets(const struct output_target *t, size_t n)
 {
-	char	*dirs[OUTPUTS_MAX], *copy;
+	char	*dirs[OUTPUTS_MAX] = { NULL }, *copy;
 	size_t	 i, nd = 0;
 	int	 rc = 0;
 
