@@ -448,7 +448,7 @@ report_unsaid(int rc)
 	if (rc == 0 || rc == EX_NOTDUE || *msg_last_error() != '\0')
 		return rc;
 	if (stop_pending())
-		return stop_report();
+		return msg_stopped();
 	msg_err("failed with exit status %d", rc);
 	return rc;
 }
@@ -478,7 +478,7 @@ main(int argc, char **argv)
 	    &st.cfg)) != 0)
 		goto out;
 	if (stop_pending())
-		rc = stop_report();
+		rc = msg_stopped();
 	else if (cli.check)
 		rc = check_run(&st.cfg, &cli.opt, cli.csr_path);
 	else if ((rc = config_rules(&st.cfg)) == 0)

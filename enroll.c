@@ -71,7 +71,7 @@ enroll_interpret(struct state *st)
 {
 	if (st->run.stopped) {
 		stop_phase("openssl cmp was running (it was stopped)");
-		return stop_report();
+		return msg_stopped();
 	}
 	if (!st->run.exited) {
 		msg_err("openssl cmp died of signal %d", st->run.term_signal);
@@ -274,7 +274,7 @@ enroll_dry_run(struct state *st, const struct cli *cli, const struct files *f)
 	line = runner_command_line(&st->cmd);
 	buf_printf(&b, "%s\n", line);
 	free(line);
-	rc = stop_pending() ? stop_report() : output_stdout(&b);
+	rc = stop_pending() ? msg_stopped() : output_stdout(&b);
 	buf_free(&b);
 	return rc;
 }

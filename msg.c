@@ -191,3 +191,24 @@ msg_last_error(void)
 {
 	return last_error;
 }
+
+/*
+ * When a stop signal or the deadline ended the run, say so (once) and
+ * return its exit status: 128 + the signal, or EX_TEMPFAIL.  0 otherwise.
+ */
+int
+msg_stopped(void)
+{
+	static int	reported;
+	int		rc = stop_pending(), sig = stop_signal();
+
+	if (rc == 0 || reported++)
+		return rc;
+	if (sig)
+		msg_err("stopped by signal %d (%s) while %s", sig,
+		    strsignal(sig), stop_doing());
+	else
+		msg_err("timed out after %u s (--timeout) while %s",
+		    stop_deadline_seconds(), stop_doing());
+	return rc;
+}

@@ -17,5 +17,6 @@ void	msg_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 const char *msg_last_error(void);
 size_t	msg_vis(char *, size_t, const void *, size_t);
 int	msg_write(int, const void *, size_t, int);
+int	msg_stopped(void);
 
 #endif

@@ -77,7 +77,7 @@ no_answer(const struct config *cfg, const struct run_result *r, int rc,
 	if (rc != 0)
 		return rc;
 	if (r->stopped)
-		return stop_report();
+		return msg_stopped();
 	msg_err("%s %s: is cmp_openssl_bin an OpenSSL 3 binary?",
 	    cfg->openssl_bin, what);
 	return EX_CONFIG;

@@ -207,7 +207,7 @@ output_stdout(const struct buf *b)
 	if (msg_write(STDOUT_FILENO, b->data, b->len, 1) == 0)
 		return 0;
 	if (stop_pending())
-		return stop_report();
+		return msg_stopped();
 	msg_err("cannot write to stdout: %s", strerror(errno));
 	return EX_CANTCREAT;
 }
@@ -290,7 +290,7 @@ output_write(const struct output_target *t, size_t n,
 			nstaged++;
 	}
 	if (rc == 0 && stop_pending())
-		rc = stop_report();
+		rc = msg_stopped();
 	for (i = 0; i < nstaged; i++) {
 		if (rc == 0)
 			rc = util_commit(&staged[i]);
@@ -324,7 +324,7 @@ output_data(const char *path, const struct buf *data)
 		return rc;
 	if (stop_pending()) {
 		util_discard(&sf);
-		return stop_report();
+		return msg_stopped();
 	}
 	return util_commit(&sf);
 }

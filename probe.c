@@ -225,7 +225,7 @@ resolve_apart(const char *host, const char *port, int wait_ms,
 	if (n == (ssize_t)sizeof(*r))
 		return 0;
 	if (stop_pending())
-		return stop_report();
+		return msg_stopped();
 	msg_err("cannot resolve %s: no answer from the resolver within %d s",
 	    host, wait_ms / 1000);
 	return EX_UNAVAILABLE;
@@ -303,7 +303,7 @@ probe_reach(const struct probe_target *t, unsigned int wait_s)
 	if (err == 0)
 		return 0;
 	if (err == EINTR)
-		return stop_report();
+		return msg_stopped();
 	if (err == ETIMEDOUT && wait_s > 0)
 		msg_err("no answer from %s within %u s", name, wait_s);
 	else if (err == ECONNREFUSED)

@@ -5,13 +5,12 @@
  * A signal that is not a stop signal (SIGCHLD of a child we never started,
  * say) only ends one ppoll early; the caller waits again.
  */
-#include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
 
 #include "stop.h"
-#include "util.h"
 
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
@@ -154,25 +153,11 @@ stop_phase(const char *what)
 	phase = what;
 }
 
-/*
- * When a stop signal or the deadline ended the run, say so (once) and
- * return its exit status: 128 + the signal, or EX_TEMPFAIL.  0 otherwise.
- */
-int
-stop_report(void)
+/* What the run was doing, for the message when it was stopped. */
+const char *
+stop_doing(void)
 {
-	static int	reported;
-	int		rc = stop_pending();
-
-	if (rc == 0 || reported++)
-		return rc;
-	if (caught)
-		msg_err("stopped by signal %d (%s) while %s", (int)caught,
-		    strsignal(caught), phase);
-	else
-		msg_err("timed out after %u s (--timeout) while %s",
-		    deadline_s, phase);
-	return rc;
+	return phase;
 }
 
 /* The signal mask openssl starts with: nothing blocked. */

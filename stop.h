@@ -4,7 +4,7 @@
  * blocked and delivered only inside stop_poll, so every wait of cmpenroll
  * (the CSR on stdin, the output lock, the CA's address, openssl, a slow
  * reader of its output) ends on either, with no window in which one is
- * missed.  What ended the run is reported once, by stop_report.
+ * missed.  What ended the run is reported once, by msg_stopped.
  */
 #ifndef CMPENROLL_STOP_H
 #define CMPENROLL_STOP_H
@@ -21,7 +21,7 @@ int	 stop_signal(void);
 int	 stop_poll(struct pollfd *, nfds_t, int);
 void	 stop_sleep(int);
 void	 stop_phase(const char *);
-int	 stop_report(void);
+const char *stop_doing(void);
 const sigset_t *stop_child_mask(void);
 
 #endif

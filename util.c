@@ -191,7 +191,7 @@ util_read_file(const char *path, size_t max, const char *what,
 	}
 	if (read_bounded(fd, max, b) == -1) {
 		if (errno == EINTR)
-			rc = stop_report();
+			rc = msg_stopped();
 		else if (errno == EFBIG) {
 			msg_err("%s %s is larger than %zu KiB", what, name,
 			    max / 1024);
@@ -453,7 +453,7 @@ util_lock(const char *dir)
 		stop_sleep(50);
 		if (stop_pending()) {
 			close(fd);
-			return stop_report();
+			return msg_stopped();
 		}
 	}
 	return 0;

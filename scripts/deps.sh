@@ -7,7 +7,7 @@ pkgs=""
 for target in "$@"; do
 	case "$target" in
 	build)	  pkgs="$pkgs gcc libc6-dev make pkg-config libssl-dev openssl" ;;
-	check)	  pkgs="$pkgs check python3 groff-base man-db mandoc clang libclang-rt-14-dev haproxy" ;;
+	check)	  pkgs="$pkgs check python3 groff-base man-db mandoc clang libclang-rt-14-dev haproxy systemd" ;;
 	sanitize) pkgs="$pkgs clang libclang-rt-14-dev" ;;
 	lint)	  pkgs="$pkgs cppcheck clang-tidy" ;;
 	fuzz)	  pkgs="$pkgs clang libclang-rt-14-dev" ;;
