@@ -68,16 +68,9 @@ inputs_sound(const struct cli *cli, struct saved *sv)
 	const char	*why = "holds no CRL";
 	int		 rc = 0;
 
-	if (cli->oldroot != NULL) {
-		if ((rc = util_read_file(cli->oldroot, CERTFILE_MAX,
-		    "--oldroot", EX_DATAERR, &sv->old_root)) != 0)
-			return rc;
-		if (!cert_in(&sv->old_root)) {
-			msg_err("--oldroot %s: no certificate in it",
-			    cli->oldroot);
-			return EX_DATAERR;
-		}
-	}
+	if (cli->oldroot != NULL && (rc = cert_file_load(cli->oldroot,
+	    "--oldroot", &sv->old_root)) != 0)
+		return rc;
 	if (cli->crl_cert != NULL &&
 	    (rc = cert_file_check(cli->crl_cert, "--crl-cert")) != 0)
 		return rc;

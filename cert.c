@@ -83,7 +83,7 @@ cert_read_pem(const void *buf, size_t len, struct cert **out, size_t max)
 }
 
 /* Whether b holds a certificate as openssl loads one: PEM, or DER. */
-int
+static int
 cert_in(const struct buf *b)
 {
 	struct cert	*c = NULL;
@@ -97,8 +97,24 @@ cert_in(const struct buf *b)
 }
 
 /*
- * The certificate file an option names, checked before anything is sent:
- * 0; 66 when it cannot be read; 65 when it holds no certificate.  What
+ * Read the certificate file an option names into b: 0; 66 when it cannot
+ * be read; 65 when it holds no certificate.
+ */
+int
+cert_file_load(const char *path, const char *option, struct buf *b)
+{
+	int rc;
+
+	if ((rc = util_read_file(path, CERTFILE_MAX, option, EX_DATAERR,
+	    b)) == 0 && !cert_in(b)) {
+		msg_err("%s %s: no certificate in it", option, path);
+		rc = EX_DATAERR;
+	}
+	return rc;
+}
+
+/*
+ * cert_file_load, for a file only checked before anything is sent.  What
  * openssl resolves itself (a URI, a pipe) is left to it.
  */
 int
@@ -109,11 +125,7 @@ cert_file_check(const char *path, const char *option)
 
 	if (!util_is_plain_file(path))
 		return 0;
-	if ((rc = util_read_file(path, CERTFILE_MAX, option, EX_DATAERR,
-	    &b)) == 0 && !cert_in(&b)) {
-		msg_err("%s %s: no certificate in it", option, path);
-		rc = EX_DATAERR;
-	}
+	rc = cert_file_load(path, option, &b);
 	buf_free(&b);
 	return rc;
 }

@@ -19,7 +19,7 @@ struct cert;
 
 size_t		 cert_read_pem(const void *, size_t, struct cert **, size_t);
 void		 cert_free(struct cert *);
-int		 cert_in(const struct buf *);
+int		 cert_file_load(const char *, const char *, struct buf *);
 int		 cert_file_check(const char *, const char *);
 const X509_NAME	*cert_subject(const struct cert *);
 const X509_NAME	*cert_issuer(const struct cert *);

@@ -688,6 +688,15 @@ config_gives_value(const struct config *cfg, const char *key)
 	return v != NULL && *v != '\0' && strcasecmp(v, "False") != 0;
 }
 
+/* Whether a flag key is True (any case): its bare flag is passed. */
+int
+config_is_true(const struct config *cfg, const char *key)
+{
+	const char *v = config_value(cfg, key);
+
+	return v != NULL && strcasecmp(v, "True") == 0;
+}
+
 /*
  * The configured openssl with args, in the environment a run gives it:
  * what --check and the version check ask it.

@@ -75,6 +75,7 @@ const char *config_key_problem(const char *);
 void	 config_free(struct config *);
 const char *config_value(const struct config *, const char *);
 int	 config_gives_value(const struct config *, const char *);
+int	 config_is_true(const struct config *, const char *);
 int	 config_command(const struct config *, const struct options *,
 	    const struct files *, const struct csr_view *, struct command *);
 int	 config_resolve(const struct config *, const struct options *,

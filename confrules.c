@@ -196,8 +196,7 @@ names_a_ca(const struct config *cfg)
 		return 1;
 	if ((v = config_value(cfg, "cmp_rspin")) != NULL && *v != '\0')
 		return 1;
-	v = config_value(cfg, "cmp_use_mock_srv");
-	return v != NULL && strcasecmp(v, "True") == 0;
+	return config_is_true(cfg, "cmp_use_mock_srv");
 }
 
 /* The section's own rules.  Reports and returns EX_CONFIG, or 0. */

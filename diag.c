@@ -567,11 +567,8 @@ tls_verify(struct scan *sc, size_t i, struct cmp_diag *d)
 static void
 vanished(struct scan *sc, size_t i, struct cmp_diag *d)
 {
-	const char *tls = sc->cfg != NULL ? config_value(sc->cfg,
-	    "cmp_tls_used") : NULL;
-
 	(void)i;
-	if (tls != NULL && strcasecmp(tls, "True") == 0)
+	if (sc->cfg != NULL && config_is_true(sc->cfg, "cmp_tls_used"))
 		say(d, "TLS: the CA ended the connection", NULL);
 	else
 		say(d, "the CA ended the connection without an answer (does "
@@ -586,11 +583,7 @@ vanished(struct scan *sc, size_t i, struct cmp_diag *d)
 static void
 transfer_failed(struct scan *sc, size_t i, struct cmp_diag *d)
 {
-	const char	*tls = NULL;
-
-	if (sc->cfg != NULL)
-		tls = config_value(sc->cfg, "cmp_tls_used");
-	if (tls != NULL && strcasecmp(tls, "True") == 0 &&
+	if (sc->cfg != NULL && config_is_true(sc->cfg, "cmp_tls_used") &&
 	    !config_gives_value(sc->cfg, "cmp_tls_cert"))
 		say(d, "the transfer to the CA failed (does it want a TLS client "
 		    "certificate? cmp_tls_cert, cmp_tls_key)", sc->lines[i].msg);

@@ -92,8 +92,10 @@ listed(const char *no_proxy, const char *host)
 	return 0;
 }
 
-/* As OpenSSL reads them: the lower-case name if set (even empty), else
- * the upper-case one. */
+/*
+ * As OpenSSL reads them: the lower-case name if set (even empty), else
+ * the upper-case one.
+ */
 static const char *
 env_either(const char *lower, const char *upper, const char **which)
 {
@@ -130,14 +132,6 @@ proxy_for(const struct config *cfg, const char *host, int tls,
 	return proxy;
 }
 
-static int
-is_true(const struct config *cfg, const char *key)
-{
-	const char *v = config_value(cfg, key);
-
-	return v != NULL && strcasecmp(v, "True") == 0;
-}
-
 /*
  * Where openssl will connect: 1 with t filled in, 0 when it will not
  * (its answers come from a file or its own mock server).
@@ -146,11 +140,11 @@ int
 probe_target(const struct config *cfg, struct probe_target *t)
 {
 	const char	*server = config_value(cfg, "cmp_server"), *proxy, *from;
-	int		 tls = is_true(cfg, "cmp_tls_used");
+	int		 tls = config_is_true(cfg, "cmp_tls_used");
 	char		 port[16];
 
 	memset(t, 0, sizeof(*t));
-	if (server == NULL || *server == '\0' || is_true(cfg,
+	if (server == NULL || *server == '\0' || config_is_true(cfg,
 	    "cmp_use_mock_srv") || config_gives_value(cfg, "cmp_rspin"))
 		return 0;
 	tls |= strncmp(server, "https://", 8) == 0;

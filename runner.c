@@ -37,8 +37,6 @@ struct runner_child {
 	int		feed_fd;
 };
 
-static void	runner_abort(struct runner_child *);
-
 static char *workdir;
 
 int
@@ -403,6 +401,22 @@ child_init(struct runner_child *ch)
 		ch->rd[i] = -1;
 }
 
+/* End a started child. */
+static void
+runner_abort(struct runner_child *ch)
+{
+	size_t	i;
+	int	status;
+
+	if (ch->pid > 0)
+		stop_child(ch->pid, &status);
+	ch->pid = -1;
+	for (i = 0; i < ch->nrd; i++)
+		close_fd(&ch->rd[i]);
+	close_fd(&ch->feed_fd);
+	echo_end();
+}
+
 /*
  * Start the command: its output and ncap captures come back through
  * pipes; with feed, its descriptor 3 is a pipe that runner_finish fills.
@@ -446,22 +460,6 @@ runner_start(const struct command *c, int feed, size_t ncap,
 	if (rc != 0)
 		runner_abort(ch);
 	return rc;
-}
-
-/* End a started child. */
-static void
-runner_abort(struct runner_child *ch)
-{
-	size_t	i;
-	int	status;
-
-	if (ch->pid > 0)
-		stop_child(ch->pid, &status);
-	ch->pid = -1;
-	for (i = 0; i < ch->nrd; i++)
-		close_fd(&ch->rd[i]);
-	close_fd(&ch->feed_fd);
-	echo_end();
 }
 
 /* Write what the pipe takes now; close it when all is written. */

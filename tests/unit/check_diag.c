@@ -10,12 +10,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "units.h"
 #include "config.h"
 #include "diag.h"
-#include "util.h"
 
 static struct cmp_diag d;
 
@@ -183,24 +181,11 @@ START_TEST(diag_unrecognised)
 }
 END_TEST
 
-/* A config for the cases that name a line. */
-static void
-with_config(const char *text, struct config *cfg)
-{
-	char *path = ut_temp_file(text, strlen(text), 0600);
-
-	ck_assert_int_eq(config_load(path, "CAhandler", cfg), 0);
-	unlink(path);
-	free(path);
-	free(cfg->path);
-	cfg->path = util_xstrdup("c.ini");
-}
-
 START_TEST(diag_names_the_config_line)
 {
 	struct config cfg;
 
-	with_config("[CAhandler]\ncmp_server = s:1\ncmp_trustd = /x.pem\n"
+	ut_config("[CAhandler]\ncmp_server = s:1\ncmp_trustd = /x.pem\n"
 	    "cmp_msg_timeout = soon\ncmp_key = /k.pem\ncmp_keypass = pass:x\n"
 	    "cmp_tls_key = /t.pem\n", &cfg);
 	diag_read("cmp: Unknown option: -trustd\ncmp: Use -help for summary.\n",

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "units.h"
 #include "config.h"
@@ -203,17 +202,12 @@ START_TEST(captured_log)
 	const struct log_case	*lc = &cases[_i];
 	struct cmp_diag		 d;
 	struct config		 cfg;
-	char			*path, *log;
+	char			*log;
 	const char		*says;
 	size_t			 v;
 	int			 status, seen = 0;
 
-	path = ut_temp_file(config_text, sizeof(config_text) - 1, 0600);
-	ck_assert_int_eq(config_load(path, "CAhandler", &cfg), 0);
-	unlink(path);
-	free(path);
-	free(cfg.path);
-	cfg.path = util_xstrdup("c.ini");
+	ut_config(config_text, &cfg);
 	for (v = 0; v < sizeof(versions) / sizeof(versions[0]); v++) {
 		if (succeeded(versions[v], lc->name) ||
 		    (log = read_log(versions[v], lc->name)) == NULL)

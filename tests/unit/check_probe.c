@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "units.h"
 #include "config.h"
@@ -83,14 +82,11 @@ START_TEST(probe_targets)
 	const struct target_case *tc = &targets[_i];
 	struct probe_target	  t;
 	struct config		  cfg;
-	char			  text[512], *path;
+	char			  text[512];
 
 	snprintf(text, sizeof(text), "[CAhandler]\ncmp_server = %s\n%s",
 	    tc->server, tc->keys);
-	path = ut_temp_file(text, strlen(text), 0600);
-	ck_assert_int_eq(config_load(path, "CAhandler", &cfg), 0);
-	unlink(path);
-	free(path);
+	ut_config(text, &cfg);
 	unsetenv("HTTP_PROXY");
 	unsetenv("HTTPS_PROXY");
 	unsetenv("NO_PROXY");
@@ -118,12 +114,8 @@ START_TEST(probe_upper_case_proxy)
 	static const char	 text[] = "[CAhandler]\ncmp_server = ca.example\n";
 	struct probe_target	 t;
 	struct config		 cfg;
-	char			*path;
 
-	path = ut_temp_file(text, strlen(text), 0600);
-	ck_assert_int_eq(config_load(path, "CAhandler", &cfg), 0);
-	unlink(path);
-	free(path);
+	ut_config(text, &cfg);
 	unsetenv("no_proxy");
 	unsetenv("NO_PROXY");
 	unsetenv("http_proxy");

@@ -19,8 +19,10 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "config.h"
 #include "csr.h"
 #include "units.h"
+#include "util.h"
 
 EVP_PKEY *
 ut_key(void)
@@ -170,6 +172,22 @@ ut_temp_file(const void *data, size_t len, int mode)
 	ck_assert_int_eq(fchmod(fd, (mode_t)mode), 0);
 	ck_assert_int_eq(close(fd), 0);
 	return path;
+}
+
+/*
+ * The [CAhandler] of a config written as text (it must load), named
+ * c.ini so that messages naming its lines are the same on every run.
+ */
+void
+ut_config(const char *text, struct config *cfg)
+{
+	char *path = ut_temp_file(text, strlen(text), 0600);
+
+	ck_assert_int_eq(config_load(path, "CAhandler", cfg), 0);
+	unlink(path);
+	free(path);
+	free(cfg->path);
+	cfg->path = util_xstrdup("c.ini");
 }
 
 static FILE	*captured;

@@ -38,6 +38,8 @@ unsigned char	*ut_der(X509_REQ *, size_t *);
 struct csr_view	*ut_view(X509_REQ *);
 char		*ut_pem(X509_REQ *, size_t *);
 char		*ut_temp_file(const void *, size_t, int);
+struct config;
+void		 ut_config(const char *, struct config *);
 void		 ut_stderr_begin(void);
 char		*ut_stderr_end(void);
 
